@@ -1,0 +1,82 @@
+//! The command tree of the `snowcat` binary and the dispatch to each command's module.
+//!
+//! Owns argument parsing and exit-code policy only. Each subcommand lives in its own file and does its work
+//! through the library modules (`emulator`, `sqlapi`, `catalog`, ...); no protocol or storage logic here.
+
+mod catalog;
+mod emulator;
+mod sql;
+
+use clap::{Parser, Subcommand};
+
+/// Keep a local, queryable history of a Snowflake account's metadata.
+#[derive(Debug, Parser)]
+#[command(name = "snowcat", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve a local Snowflake SQL API v2 emulator (for tests, benchmarks and the demo).
+    Emulator(emulator::EmulatorArgs),
+    /// Run one SQL statement through the SQL API v2 and print its result.
+    Sql(sql::SqlArgs),
+    /// Inspect or cancel a statement by its handle.
+    #[command(subcommand)]
+    Statement(sql::StatementCommand),
+    /// Create or upgrade the catalog file's schema.
+    Migrate(catalog::MigrateArgs),
+    /// List the crawl runs recorded in the catalog.
+    Runs(catalog::RunsArgs),
+    /// Print the changes between two runs (default: the changes of the latest run).
+    Diff(catalog::DiffArgs),
+    /// Show one table as it is now, or as it was at a run or time.
+    Show(catalog::ShowArgs),
+    /// Find objects and columns by name or comment.
+    Search(catalog::SearchArgs),
+}
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was done.
+    Success,
+    /// Done, but some scopes could not be seen (a partial crawl).
+    Partial,
+}
+
+impl Outcome {
+    /// The process exit code for this outcome.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Partial => 3,
+        }
+    }
+}
+
+/// An error the user caused (bad flags, bad config): exit code 2 rather than 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit code for a command that failed: 2 for usage errors, 1 for everything else.
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<UsageError>().is_some() { 2 } else { 1 }
+}
+
+/// Run the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Emulator(args) => emulator::run(args).await,
+        Command::Sql(args) => sql::run(args).await,
+        Command::Statement(cmd) => sql::run_statement(cmd).await,
+        Command::Migrate(args) => catalog::migrate(args),
+        Command::Runs(args) => catalog::runs(args),
+        Command::Diff(args) => catalog::diff(args),
+        Command::Show(args) => catalog::show(args),
+        Command::Search(args) => catalog::search(args),
+    }
+}

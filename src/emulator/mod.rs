@@ -1,0 +1,14 @@
+//! A Snowflake SQL API v2 emulator: a real HTTP server on loopback over an in-memory account.
+//!
+//! It serves the tests, the benchmarks and `snowcat demo`. Its behaviour is modelled on Snowflake's
+//! documentation (`../shared/snowflake/*.md`), never on what our client sends. It must not depend on anything
+//! in the client side of the crate (`sqlapi`, `crawl`, `catalog`, ...).
+//!
+//! Two halves meet at [`result`]:
+//! - the **engine** (account model, DDL loader, SHOW commands, INFORMATION_SCHEMA, visibility, generator)
+//!   turns a SQL text run as a role into a typed [`result::QueryResult`] or a [`result::SqlError`];
+//! - the **protocol** (HTTP server, statement handles, partitions, gzip, jsonv2 encoding, tokens, fault
+//!   injection, request log) turns HTTP requests into engine calls and engine results into Snowflake's
+//!   documented responses.
+
+pub mod result;
