@@ -11,4 +11,6 @@
 //!   injection, request log) turns HTTP requests into engine calls and engine results into Snowflake's
 //!   documented responses.
 
+pub mod engine;
+pub mod model;
 pub mod result;
