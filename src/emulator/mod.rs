@@ -14,3 +14,23 @@
 pub mod engine;
 pub mod model;
 pub mod result;
+
+// The protocol half.
+pub mod encode;
+pub mod faults;
+pub mod handle;
+pub mod handles;
+mod poll;
+pub mod replies;
+pub mod requestlog;
+pub mod server;
+mod submit;
+pub mod tokens;
+
+pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, Executor, Options, StartError};
+
+/// The DDL of the built-in sample account (`snowcat emulator` with no `--account`/`--generate`).
+/// Empty until the engine's sample account lands.
+pub fn sample_sql() -> &'static str {
+    ""
+}
