@@ -562,3 +562,76 @@ async fn server_stops_on_drop() {
     let fresh = reqwest::Client::builder().no_gzip().pool_max_idle_per_host(0).build().unwrap();
     assert!(fresh.get(format!("{base}/emulator/log")).send().await.is_err());
 }
+
+#[tokio::test]
+async fn multi_statement_request_has_child_handles() {
+    let emu = builder().start().await.unwrap();
+    let body =
+        json!({"statement": "rows 2; use role ANALYST; x", "parameters": {"MULTI_STATEMENT_COUNT": "3"}});
+    let (status, parent) = json_of(submit(&emu, "", body).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(parent["resultSetMetaData"]["rowType"][0]["name"], "multiple statement execution");
+    assert_eq!(parent["data"], json!([["Multiple statements executed successfully."]]));
+    let children: Vec<String> = parent["statementHandles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(children.len(), 3);
+    let (s, first) = json_of(get(&emu, &format!("/api/v2/statements/{}", children[0])).await).await;
+    assert_eq!((s, first["resultSetMetaData"]["numRows"].as_i64().unwrap()), (200, 2));
+    let (_, third) = json_of(get(&emu, &format!("/api/v2/statements/{}", children[2])).await).await;
+    assert_eq!(
+        third["data"][0][0], "ANALYST",
+        "USE ROLE inside the request changes the next statement's role"
+    );
+
+    // Count 0 means "any number"; a failure stops the rest and fails the parent with 100132.
+    let body = json!({"statement": "x; fail; rows 1", "parameters": {"MULTI_STATEMENT_COUNT": 0}});
+    let (status, failed) =
+        json_of(submit(&emu, "?requestId=22222222-0000-4000-8000-000000000000", body).await).await;
+    assert_eq!((status, failed["code"].as_str().unwrap()), (422, "100132"));
+    assert_eq!(failed["sqlState"], "P0000");
+    assert!(failed["message"].as_str().unwrap().contains("does not exist or not authorized"));
+    assert_eq!(
+        emu.log().executions_for_request("22222222-0000-4000-8000-000000000000"),
+        2,
+        "rows 1 never ran"
+    );
+}
+
+#[tokio::test]
+async fn session_commands_alone_and_wrong_content_type_are_refused() {
+    let emu = builder().start().await.unwrap();
+    let (status, body) = json_of(submit(&emu, "", json!({"statement": "BEGIN"})).await).await;
+    assert_eq!((status, body["code"].as_str().unwrap()), (422, "391911"));
+    assert_eq!(body["message"], "Command not supported by SQL API: TRANSACTION_BEGIN");
+    let resp = client()
+        .post(format!("{}/api/v2/statements", emu.base_url()))
+        .bearer_auth("t")
+        .header("Content-Type", "text/plain")
+        .body("{\"statement\": \"x\"}")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(resp).await;
+    assert_eq!((status, body["status"].as_str().unwrap()), (400, "400"));
+}
+
+#[tokio::test]
+async fn token_expiry_after_time_and_latency_faults() {
+    let faults = Faults { token_expires_after_ms: Some(200), ..Faults::default() };
+    let emu = builder().faults(faults).start().await.unwrap();
+    assert_eq!(submit(&emu, "", json!({"statement": "x"})).await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let (s, b) = json_of(submit(&emu, "", json!({"statement": "x"})).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (401, "390318"));
+
+    emu.set_faults(Faults { statement_latency_ms: 150, ..Faults::default() });
+    let (s, b) = json_of(submit(&emu, "?async=true", json!({"statement": "x"})).await).await;
+    assert_eq!(s, 202, "a statement with latency is still running right after submit");
+    let handle = b["statementHandle"].as_str().unwrap().to_string();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(get(&emu, &format!("/api/v2/statements/{handle}")).await.status(), 200);
+}

@@ -30,6 +30,8 @@ pub struct Rendered {
     pub num_rows: usize,
     pub partitions: Vec<Partition>,
     pub stats: Vec<(String, i64)>,
+    /// Child handles of a multi-statement request (the parent's `statementHandles`).
+    pub statement_handles: Vec<String>,
 }
 
 impl Rendered {
@@ -72,7 +74,13 @@ pub fn render(result: &QueryResult, nullable: bool, partition_rows: usize) -> Re
     if partitions.is_empty() {
         partitions.push(render_partition(&[], &result.columns, nullable, false));
     }
-    Rendered { row_type, num_rows: result.rows.len(), partitions, stats: result.stats.clone() }
+    Rendered {
+        row_type,
+        num_rows: result.rows.len(),
+        partitions,
+        stats: result.stats.clone(),
+        statement_handles: Vec::new(),
+    }
 }
 
 fn render_partition(rows: &[Vec<Value>], columns: &[Column], nullable: bool, later: bool) -> Partition {

@@ -20,6 +20,7 @@ pub mod encode;
 pub mod faults;
 pub mod handle;
 pub mod handles;
+pub mod multi;
 mod poll;
 pub mod replies;
 pub mod requestlog;

@@ -120,6 +120,9 @@ pub fn result_set(stmt: &Statement, rendered: &Rendered) -> Reply {
         s(&stmt.handle),
         stmt.created_on,
     );
+    if !rendered.statement_handles.is_empty() {
+        body.push_str(&format!(",\"statementHandles\":{}", json!(rendered.statement_handles)));
+    }
     if !rendered.stats.is_empty() {
         let stats: serde_json::Map<String, Json> =
             rendered.stats.iter().map(|(k, v)| (k.clone(), json!(v))).collect();

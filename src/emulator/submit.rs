@@ -15,12 +15,13 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::encode;
+use super::encode::{self, Rendered};
 use super::engine::{Binding, Session};
 use super::handles::{Registered, State as StmtState, Statement};
+use super::multi;
 use super::replies::{self, Reply};
 use super::requestlog::{EntryKind, LogEntry};
-use super::result::SqlError;
+use super::result::{QueryResult, SqlError};
 use super::server::{AppState, Shared, admit};
 
 /// The POST body (sql-api-v2.md §1.1). Unknown fields (e.g. `resultSetMetaData`) are ignored.
@@ -75,6 +76,17 @@ async fn handle_submit(
     entry.request_id = Some(request_id.clone());
     let asynchronous = flag(query, "async", false);
     let nullable = flag(query, "nullable", true);
+    let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if content_type.is_some_and(|ct| !ct.trim_start().to_ascii_lowercase().starts_with("application/json")) {
+        // Recorded: a non-JSON Content-Type gets the HTTP container's own 400 body (sql-api-v2.md §2).
+        return Reply::json(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({
+                "servlet": "Jersey REST Service", "message": "Bad Request",
+                "url": "/api/v2/statements", "status": "400",
+            }),
+        );
+    }
     let body: Body = match serde_json::from_slice(raw) {
         Ok(b) => b,
         Err(_) => {
@@ -120,12 +132,20 @@ async fn handle_submit(
         Registered::New(stmt) => {
             let prepared = prepare(&body, &principal.user, &role);
             match prepared {
-                Ok((session, bindings)) => {
+                Ok((session, bindings, plan)) => {
                     let timeout = match body.timeout {
                         Some(t) if t > 0 => Some(u64::try_from(t).unwrap_or(MAX_TIMEOUT_SECS)),
                         _ => None,
                     };
-                    tokio::spawn(run(shared.clone(), stmt.clone(), session, bindings, timeout, nullable));
+                    tokio::spawn(run(
+                        shared.clone(),
+                        stmt.clone(),
+                        session,
+                        bindings,
+                        plan,
+                        timeout,
+                        nullable,
+                    ));
                 }
                 Err(err) => {
                     stmt.finish(StmtState::Failed(err));
@@ -173,7 +193,11 @@ fn answer_post(shared: &Shared, stmt: &Statement) -> Reply {
 }
 
 /// Build the engine session and bindings, or the 422 error the request deserves before running.
-fn prepare(body: &Body, user: &Option<String>, role: &str) -> Result<(Session, Vec<Binding>), SqlError> {
+fn prepare(
+    body: &Body,
+    user: &Option<String>,
+    role: &str,
+) -> Result<(Session, Vec<Binding>, Plan), SqlError> {
     let parameters: Vec<(String, String)> = body
         .parameters
         .iter()
@@ -181,28 +205,35 @@ fn prepare(body: &Body, user: &Option<String>, role: &str) -> Result<(Session, V
         .map(|(k, v)| (k.to_ascii_uppercase(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         .collect();
     let sql = body.statement.as_deref().unwrap_or_default();
-    let count = count_statements(sql);
+    let pieces = multi::split_statements(sql);
+    let count = pieces.len();
     let desired = parameters
         .iter()
         .find(|(k, _)| k == "MULTI_STATEMENT_COUNT")
         .map_or(Ok(1), |(_, v)| v.trim().parse::<usize>())
         .map_err(|_| SqlError::new("000008", "0A000", "Invalid value for MULTI_STATEMENT_COUNT."))?;
-    if count > 1 || desired > 1 {
-        if desired != 0 && desired != count {
+    if desired != 0 && desired != count {
+        return Err(SqlError::new(
+            "000008",
+            "0A000",
+            format!("Actual statement count {count} did not match the desired statement count {desired}."),
+        ));
+    }
+    let plan = if desired == 1 {
+        if let Some(command) = multi::unsupported_alone(sql) {
+            return Err(multi::unsupported_error(command));
+        }
+        Plan::Single
+    } else {
+        if body.bindings.as_ref().is_some_and(|b| !b.is_empty()) {
             return Err(SqlError::new(
                 "000008",
                 "0A000",
-                format!(
-                    "Actual statement count {count} did not match the desired statement count {desired}."
-                ),
+                "Bindings are not supported in multi-statement requests.",
             ));
         }
-        return Err(SqlError::new(
-            "391911",
-            "0A000",
-            "Multi-statement requests are not supported by this emulator.",
-        ));
-    }
+        Plan::Multi(pieces)
+    };
     let mut bindings = Vec::new();
     for (key, spec) in body.bindings.iter().flatten() {
         let type_name = spec.get("type").and_then(Json::as_str).unwrap_or("TEXT").to_ascii_uppercase();
@@ -230,54 +261,76 @@ fn prepare(body: &Body, user: &Option<String>, role: &str) -> Result<(Session, V
         warehouse: body.warehouse.clone(),
         parameters,
     };
-    Ok((session, bindings))
+    Ok((session, bindings, plan))
 }
 
-/// Count `;`-separated statements, ignoring `;` inside quotes and comments and empty trailing pieces.
-pub fn count_statements(sql: &str) -> usize {
-    let mut count = 0;
-    let mut has_text = false;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                has_text = true;
-                while let Some(n) = chars.next() {
-                    if n == '\\' && c == '\'' {
-                        chars.next();
-                    } else if n == c {
-                        break;
-                    }
-                }
+/// One statement, or the pieces of a multi-statement request.
+enum Plan {
+    Single,
+    Multi(Vec<String>),
+}
+
+/// Run the engine once, recording the execution in the request log.
+fn execute_logged(
+    shared: &Shared,
+    session: &Session,
+    sql: &str,
+    bindings: &[Binding],
+    stmt: &Statement,
+) -> Result<QueryResult, SqlError> {
+    let started = Instant::now();
+    let outcome = shared.executor.lock().unwrap_or_else(|p| p.into_inner()).execute(session, sql, bindings);
+    let mut entry = LogEntry::new(EntryKind::Execution);
+    entry.statement = Some(sql.to_string());
+    entry.role = Some(session.role.clone());
+    entry.request_id = Some(stmt.request_id.clone());
+    entry.handle = Some(stmt.handle.clone());
+    entry.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    entry.code = Some(match &outcome {
+        Ok(_) => "090001".to_string(),
+        Err(e) => e.code.clone(),
+    });
+    shared.log.push(entry);
+    outcome
+}
+
+/// Run a multi-statement request: each piece as a child statement with its own handle, in order, stopping
+/// at the first failure. Returns the parent's result or its 100132 failure.
+fn run_multi(
+    shared: &Shared,
+    parent: &Statement,
+    mut session: Session,
+    pieces: &[String],
+    nullable: bool,
+) -> Result<Rendered, SqlError> {
+    let mut handles = Vec::new();
+    for (i, sql) in pieces.iter().enumerate() {
+        if parent.cancelled().is_cancelled() {
+            return Err(replies::cancelled_error());
+        }
+        let child_request = uuid::Uuid::new_v4().to_string();
+        let Registered::New(child) = shared.store.register(&child_request, sql, &session.role) else {
+            continue;
+        };
+        handles.push(child.handle.clone());
+        let outcome = match multi::session_command(&mut session, sql) {
+            Some(result) => result,
+            None => execute_logged(shared, &session, sql, &[], parent),
+        };
+        match outcome {
+            Ok(result) => {
+                let rendered = encode::render(&result, nullable, shared.options.partition_rows);
+                child.finish(StmtState::Succeeded(Arc::new(rendered)));
             }
-            '-' if chars.peek() == Some(&'-') => {
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        break;
-                    }
-                }
+            Err(err) => {
+                child.finish(StmtState::Failed(err.clone()));
+                return Err(multi::child_failed(i + 1, &err));
             }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut prev = ' ';
-                for n in chars.by_ref() {
-                    if prev == '*' && n == '/' {
-                        break;
-                    }
-                    prev = n;
-                }
-            }
-            ';' => {
-                if has_text {
-                    count += 1;
-                }
-                has_text = false;
-            }
-            c if c.is_whitespace() => {}
-            _ => has_text = true,
         }
     }
-    count + usize::from(has_text)
+    let mut rendered = encode::render(&multi::parent_result(), nullable, shared.options.partition_rows);
+    rendered.statement_handles = handles;
+    Ok(rendered)
 }
 
 /// Run one statement: fault delays, then the engine on a blocking thread; stop early on cancel or timeout.
@@ -286,6 +339,7 @@ async fn run(
     stmt: Arc<Statement>,
     session: Session,
     bindings: Vec<Binding>,
+    plan: Plan,
     timeout: Option<u64>,
     nullable: bool,
 ) {
@@ -294,26 +348,12 @@ async fn run(
     let limit = Duration::from_secs(timeout.unwrap_or(MAX_TIMEOUT_SECS));
     let work = async {
         tokio::time::sleep(delay).await;
-        let executor = shared.executor.clone();
-        let log = shared.log.clone();
-        let partition_rows = shared.options.partition_rows;
+        let shared = shared.clone();
         let stmt = stmt.clone();
-        tokio::task::spawn_blocking(move || {
-            let started = Instant::now();
-            let outcome =
-                executor.lock().unwrap_or_else(|p| p.into_inner()).execute(&session, &stmt.sql, &bindings);
-            let mut entry = LogEntry::new(EntryKind::Execution);
-            entry.statement = Some(stmt.sql.clone());
-            entry.role = Some(session.role.clone());
-            entry.request_id = Some(stmt.request_id.clone());
-            entry.handle = Some(stmt.handle.clone());
-            entry.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            entry.code = Some(match &outcome {
-                Ok(_) => "090001".to_string(),
-                Err(e) => e.code.clone(),
-            });
-            log.push(entry);
-            outcome.map(|r| Arc::new(encode::render(&r, nullable, partition_rows)))
+        tokio::task::spawn_blocking(move || match plan {
+            Plan::Single => execute_logged(&shared, &session, &stmt.sql, &bindings, &stmt)
+                .map(|r| encode::render(&r, nullable, shared.options.partition_rows)),
+            Plan::Multi(pieces) => run_multi(&shared, &stmt, session, &pieces, nullable),
         })
         .await
     };
@@ -324,25 +364,11 @@ async fn run(
         }
         outcome = work => {
             let state = match outcome {
-                Ok(Ok(rendered)) => StmtState::Succeeded(rendered),
+                Ok(Ok(rendered)) => StmtState::Succeeded(Arc::new(rendered)),
                 Ok(Err(err)) => StmtState::Failed(err),
                 Err(_) => StmtState::Failed(SqlError::new("000603", "XX000", "SQL execution internal error.")),
             };
             stmt.finish(state);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count_statements;
-
-    #[test]
-    fn counts_statements_outside_quotes_and_comments() {
-        assert_eq!(count_statements("select 1"), 1);
-        assert_eq!(count_statements("select 1;"), 1);
-        assert_eq!(count_statements("select 1; select 2"), 2);
-        assert_eq!(count_statements("select ';' -- ;\n; /* ; */"), 1);
-        assert_eq!(count_statements("select \"a;b\" from t; ;"), 1);
     }
 }
