@@ -31,3 +31,23 @@ pub mod show_keys;
 pub mod show_objects;
 pub mod types;
 pub mod visibility;
+
+// The protocol half.
+pub mod encode;
+pub mod faults;
+pub mod handle;
+pub mod handles;
+pub mod multi;
+mod poll;
+pub mod replies;
+pub mod requestlog;
+pub mod server;
+mod submit;
+pub mod tokens;
+
+pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, Executor, Options, StartError};
+
+/// The DDL of the built-in sample account (`snowcat emulator` with no `--account`/`--generate`).
+pub fn sample_sql() -> &'static str {
+    sample::SAMPLE_SQL
+}
