@@ -11,6 +11,7 @@ pub mod config;
 pub mod crawl;
 pub mod daemon;
 pub mod emulator;
+pub mod logging;
 pub mod metrics;
 pub mod serve;
 pub mod sqlapi;
