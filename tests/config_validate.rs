@@ -133,7 +133,23 @@ fn unknown_keys_are_refused() {
 
 #[test]
 fn both_cron_forms_are_accepted_and_others_are_not() {
-    for (expr, ok) in [("*/15 * * * *", true), ("0 */15 * * * *", true), ("0 0 3 * * * 2027", false), ("* * *", false)] {
+    for (expr, ok) in
+        [("*/15 * * * *", true), ("0 */15 * * * *", true), ("0 0 3 * * * 2027", false), ("* * *", false)]
+    {
         assert_eq!(snowcat::config::parse_schedule(expr).is_ok(), ok, "{expr}");
     }
+}
+
+#[test]
+fn schema_errors_of_several_sections_are_all_reported_by_key() {
+    let text = "[http]\nlisten = \"127.0.0.1:1\"\nbogus = 1\n[[accounts]]\nname = \"a\"\n\
+                url = \"http://127.0.0.1:1\"\nschedule = \"* * * * *\"\nconcurrency = \"x\"\n";
+    let Err(snowcat::config::ConfigError::Invalid(problems)) =
+        snowcat::config::load_str(text, Vec::<(String, String)>::new())
+    else {
+        panic!("accepted");
+    };
+    let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+    assert!(keys.contains(&"http.bogus"), "{problems:?}");
+    assert!(keys.contains(&"accounts[0].concurrency"), "{problems:?}");
 }

@@ -37,7 +37,14 @@ async fn webhook(failures: u32) -> (String, Hook) {
     (url, hook)
 }
 
-fn change(run: Uuid, kind: &str, change: &str, key: &str, severity: &str, grantee: Option<&str>) -> ChangeEvent {
+fn change(
+    run: Uuid,
+    kind: &str,
+    change: &str,
+    key: &str,
+    severity: &str,
+    grantee: Option<&str>,
+) -> ChangeEvent {
     ChangeEvent {
         run_id: run,
         account: "prod".into(),
@@ -113,19 +120,25 @@ async fn ndjson_and_webhook_get_exactly_the_selected_changes_of_the_run() {
 async fn a_failing_webhook_is_retried_then_given_up_without_failing() {
     let (url, hook) = webhook(1).await;
     let metrics = Metrics::new().unwrap();
-    let feed = ChangeFeed::new(&cfg(None, Some(url)), metrics.clone()).unwrap().with_backoff_min(Duration::from_millis(10));
+    let feed = ChangeFeed::new(&cfg(None, Some(url)), metrics.clone())
+        .unwrap()
+        .with_backoff_min(Duration::from_millis(10));
     let run = Uuid::now_v7();
     let report = feed.publish(run, "prod", &run_changes(run)).await;
     assert_eq!(report.webhook, Some(Ok(2)), "one 503 then success");
     assert_eq!(hook.received.lock().unwrap().len(), 1);
 
     let (url, hook) = webhook(100).await;
-    let feed = ChangeFeed::new(&cfg(None, Some(url)), metrics.clone()).unwrap().with_backoff_min(Duration::from_millis(10));
+    let feed = ChangeFeed::new(&cfg(None, Some(url)), metrics.clone())
+        .unwrap()
+        .with_backoff_min(Duration::from_millis(10));
     let report = feed.publish(run, "prod", &run_changes(run)).await;
     let err = report.webhook.unwrap().unwrap_err();
     assert!(err.contains("503") && err.contains("3 attempt"), "{err}");
     assert_eq!(*hook.attempts.lock().unwrap(), 3);
-    assert!(metrics.render().contains("snowcat_feed_deliveries_total{outcome=\"failed\",sink=\"webhook\"} 1"));
+    assert!(
+        metrics.render().contains("snowcat_feed_deliveries_total{outcome=\"failed\",sink=\"webhook\"} 1")
+    );
 
     // Nothing reachable at all: still just a reported failure.
     let feed = ChangeFeed::new(&cfg(None, Some("http://127.0.0.1:1/hook".into())), metrics)

@@ -46,7 +46,10 @@ fn every_local_hour_fires_once_across_spring_forward() {
 
 #[test]
 fn utc_schedules_and_five_field_equal_six_field_with_zero_seconds() {
-    assert_eq!(runs("*/15 * * * *", "UTC", "2027-01-01T00:07:00Z", 3), runs("0 */15 * * * *", "UTC", "2027-01-01T00:07:00Z", 3));
+    assert_eq!(
+        runs("*/15 * * * *", "UTC", "2027-01-01T00:07:00Z", 3),
+        runs("0 */15 * * * *", "UTC", "2027-01-01T00:07:00Z", 3)
+    );
     assert_eq!(runs("*/15 * * * *", "UTC", "2027-01-01T00:07:00Z", 1), vec![utc("2027-01-01T00:15:00Z")]);
 }
 

@@ -99,13 +99,14 @@ where
         .map_err(|e| ConfigError::Invalid(vec![ConfigProblem::new("(file)", "", &toml_message(&e))]))?;
     let mut problems = refuse_inline_secrets(&mut doc);
     problems.extend(apply_overrides(&mut doc, env));
+    let original = doc.clone();
     match toml::Value::Table(doc).try_into::<Config>() {
         Ok(config) => {
             problems.extend(validate(&config));
             if problems.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(problems)) }
         }
-        Err(e) => {
-            problems.push(ConfigProblem::new("(schema)", "", &toml_message(&e)));
+        Err(_) => {
+            problems.extend(schema_problems(&original));
             Err(ConfigError::Invalid(problems))
         }
     }
@@ -113,6 +114,59 @@ where
 
 fn toml_message(e: &toml::de::Error) -> String {
     e.to_string().trim().replace('\n', " ")
+}
+
+/// Type each section (and each account) on its own, so every section's first schema error is reported,
+/// each under its key (`accounts[1].concurrency`), not only the first error of the file.
+fn schema_problems(doc: &toml::Table) -> Vec<ConfigProblem> {
+    fn check<T: serde::de::DeserializeOwned>(
+        prefix: &str,
+        value: &toml::Value,
+        out: &mut Vec<ConfigProblem>,
+    ) {
+        if let Err(e) = value.clone().try_into::<T>() {
+            let message = toml_message(&e);
+            // toml reports the failing field as "... in `a.b`"; fold it into the key.
+            let (msg, key) = match message.rsplit_once(" in `") {
+                Some((m, rest)) => (m.to_string(), format!("{prefix}.{}", rest.trim_end_matches('`'))),
+                None => match message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')) {
+                    Some((field, _)) => (message.clone(), format!("{prefix}.{field}")),
+                    None => (message.clone(), prefix.to_string()),
+                },
+            };
+            out.push(ConfigProblem::new(&key, "", &msg));
+        }
+    }
+    let mut out = Vec::new();
+    for (section, value) in doc {
+        match section.as_str() {
+            "catalog" => check::<CatalogConfig>("catalog", value, &mut out),
+            "http" => check::<HttpConfig>("http", value, &mut out),
+            "log" => check::<LogConfig>("log", value, &mut out),
+            "retention" => check::<RetentionConfig>("retention", value, &mut out),
+            "daemon" => check::<DaemonConfig>("daemon", value, &mut out),
+            "notifications" => check::<NotificationsConfig>("notifications", value, &mut out),
+            "accounts" => match value {
+                toml::Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        check::<AccountConfig>(&format!("accounts[{i}]"), item, &mut out);
+                    }
+                }
+                _ => {
+                    out.push(ConfigProblem::new("accounts", "", "must be an array of tables ([[accounts]])"))
+                }
+            },
+            other => out.push(ConfigProblem::new(
+                other,
+                "",
+                "unknown section (expected catalog, http, log, retention, daemon, notifications, accounts)",
+            )),
+        }
+    }
+    if out.is_empty() {
+        out.push(ConfigProblem::new("(file)", "", "the configuration does not match the schema"));
+    }
+    out
 }
 
 /// Key names that would hold a secret inline, and the key to use instead.
