@@ -64,11 +64,27 @@ token_env = "SNOWCAT_TEST_PAT"
             }
         }
     };
+    let serving = wait_for("serving /metrics, /healthz, /readyz");
+    let base = format!("http://{}", serving["fields"]["listen"].as_str().unwrap());
     // The not-yet-wired crawler fails the start run, with its account and run id on the span.
     let failed = wait_for("run failed");
     assert_eq!(failed["fields"]["error"], "crawler not wired");
     assert_eq!(failed["span"]["account"], "prod");
     assert!(failed["span"]["run_id"].is_string());
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (health, metrics, ready) = rt.block_on(async {
+        let get = |path: &str| reqwest::get(format!("{base}{path}"));
+        let health = get("/healthz").await.unwrap().status();
+        let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+        let ready = get("/readyz").await.unwrap();
+        (health, metrics, (ready.status(), ready.json::<serde_json::Value>().await.unwrap()))
+    });
+    assert_eq!(health, 200);
+    assert!(metrics.lines().any(|l| l == "snowcat_runs_total{account=\"prod\",status=\"failed\"} 1"), "{metrics}");
+    // A yearly schedule is not stale minutes after start, the catalog directory exists: ready.
+    assert_eq!(ready.0, 200, "{}", ready.1);
+    assert_eq!(ready.1["catalog"], "migrated");
 
     std::fs::write(&path, "[http]\nlisten = \"nope\"\n").unwrap();
     signal(pid, "HUP");
