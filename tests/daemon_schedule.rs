@@ -60,3 +60,18 @@ fn jitter_stays_within_its_bound() {
         assert!(s.sample_jitter() <= std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_skipped_local_time_runs_at_the_end_of_the_gap_and_a_repeated_one_runs_once() {
+    // 02:30 does not exist in Berlin on 2027-03-28: like Vixie cron, the run happens when the clock
+    // jumps (03:00 CEST = 01:00Z), not a day later and not twice.
+    assert_eq!(
+        runs("30 2 * * *", "Europe/Berlin", "2027-03-27T12:00:00Z", 2),
+        vec![utc("2027-03-28T01:00:00Z"), utc("2027-03-29T00:30:00Z")]
+    );
+    // 02:30 happens twice on 2027-10-31 (00:30Z in CEST, 01:30Z in CET): one run, at the first.
+    assert_eq!(
+        runs("30 2 * * *", "Europe/Berlin", "2027-10-30T12:00:00Z", 2),
+        vec![utc("2027-10-31T00:30:00Z"), utc("2027-11-01T01:30:00Z")]
+    );
+}

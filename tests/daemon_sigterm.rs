@@ -81,7 +81,10 @@ token_env = "SNOWCAT_TEST_PAT"
         (health, metrics, (ready.status(), ready.json::<serde_json::Value>().await.unwrap()))
     });
     assert_eq!(health, 200);
-    assert!(metrics.lines().any(|l| l == "snowcat_runs_total{account=\"prod\",status=\"failed\"} 1"), "{metrics}");
+    assert!(
+        metrics.lines().any(|l| l == "snowcat_runs_total{account=\"prod\",status=\"failed\"} 1"),
+        "{metrics}"
+    );
     // A yearly schedule is not stale minutes after start, the catalog directory exists: ready.
     assert_eq!(ready.0, 200, "{}", ready.1);
     assert_eq!(ready.1["catalog"], "migrated");
