@@ -5,6 +5,7 @@
 //! its key) -> apply `SNOWCAT__SECTION__KEY` overrides -> type it (`deny_unknown_fields`) -> [`validate`].
 //! Every problem found on the way is returned together, so an operator fixes a file in one pass.
 
+mod auth;
 mod env;
 mod schema;
 mod validate;
