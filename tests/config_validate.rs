@@ -41,6 +41,13 @@ name = "PROD"
 schedule = "*/5 * * * *"
 [accounts.auth.pat]
 token = "sekrit-value-123"
+
+[[accounts]]
+name = "dev"
+url = "http://127.0.0.1:1"
+schedule = "* * * * *"
+[accounts.auth.pat]
+token_env = "pat-sekrit/abc=="
 "#;
 
 #[test]
@@ -60,6 +67,7 @@ fn validate_lists_every_mistake_by_key_and_exits_2() {
         ("accounts[0].auth", "keypair, pat"),
         ("accounts[1].name", "PROD"),
         ("accounts[1].auth.pat.token", "<redacted>"),
+        ("accounts[2].auth.pat.token_env", "<redacted>"),
     ] {
         let line = stdout.lines().find(|l| l.starts_with(&format!("{key} "))).unwrap_or_else(|| {
             panic!("no problem reported for {key}:\n{stdout}");
@@ -152,4 +160,12 @@ fn schema_errors_of_several_sections_are_all_reported_by_key() {
     let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
     assert!(keys.contains(&"http.bogus"), "{problems:?}");
     assert!(keys.contains(&"accounts[0].concurrency"), "{problems:?}");
+}
+
+#[test]
+fn a_toml_syntax_error_names_the_line_without_quoting_it() {
+    let text = "[http]\nlisten = \"127.0.0.1:1\"\n[[accounts]]\nname = \"a\"\ntoken = \"sekrit\n";
+    let err = snowcat::config::load_str(text, Vec::<(String, String)>::new()).unwrap_err().to_string();
+    assert!(err.contains("line 5"), "{err}");
+    assert!(!err.contains("sekrit"), "{err}");
 }

@@ -96,8 +96,13 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut doc: toml::Table = toml::from_str(text)
-        .map_err(|e| ConfigError::Invalid(vec![ConfigProblem::new("(file)", "", &toml_message(&e))]))?;
+    let mut doc: toml::Table = toml::from_str(text).map_err(|e| {
+        // Only the message and the line: the error's own rendering quotes the source line, which may
+        // hold a secret someone pasted inline.
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let key = line.map_or("(file)".to_string(), |l| format!("(file) line {l}"));
+        ConfigError::Invalid(vec![ConfigProblem::new(&key, "", e.message().trim())])
+    })?;
     let mut problems = refuse_inline_secrets(&mut doc);
     problems.extend(apply_overrides(&mut doc, env));
     let original = doc.clone();
