@@ -158,3 +158,69 @@ async fn a_reload_adds_an_account_without_a_restart() {
     shutdown.cancel();
     assert_eq!(daemon.await.unwrap().abandoned_runs, 0);
 }
+
+/// Returns a fixed set of changes from every run.
+struct WithChanges;
+
+impl AccountCrawler for WithChanges {
+    fn crawl(&self, ctx: RunContext) -> CrawlFuture<'_> {
+        Box::pin(async move {
+            let ev = |kind: &str, key: &str, severity: &str| snowcat::daemon::ChangeEvent {
+                run_id: ctx.run_id,
+                account: ctx.account.name.clone(),
+                kind: kind.into(),
+                change: "removed".into(),
+                object_key: key.into(),
+                field: None,
+                before: Some(serde_json::json!({"name": key})),
+                after: None,
+                severity: severity.into(),
+                grantee: None,
+            };
+            let mut report = RunReport::with_status(RunStatus::Success);
+            report.changes = vec![ev("table", "DB.S.T1", "breaking"), ev("column", "DB.S.T2.C", "breaking")];
+            report.objects = vec![("table", 41)];
+            report
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_webhook_receives_exactly_the_changes_of_each_run() {
+    use axum::{Json, Router, extract::State, routing::post};
+    use std::sync::Mutex;
+    type Got = Arc<Mutex<Vec<snowcat::daemon::WebhookSummary>>>;
+    async fn receive(State(got): State<Got>, Json(body): Json<snowcat::daemon::WebhookSummary>) {
+        got.lock().unwrap().push(body);
+    }
+    let got: Got = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let app = Router::new().route("/hook", post(receive)).with_state(got.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mut cfg = config("", "5s");
+    cfg.notifications.webhook_url = Some(url);
+    let (deps, metrics) = deps(Arc::new(WithChanges));
+    let shutdown = CancellationToken::new();
+    let (_tx, rx) = mpsc::channel(1);
+    let daemon = tokio::spawn(daemon::run(cfg, deps, shutdown.clone(), rx));
+    eventually("two webhook deliveries", || got.lock().unwrap().len() >= 2).await;
+    shutdown.cancel();
+    daemon.await.unwrap();
+
+    let got = got.lock().unwrap().clone();
+    assert_ne!(got[0].run_id, got[1].run_id, "one delivery per run");
+    for summary in &got {
+        assert_eq!(summary.account, "prod");
+        let keys: Vec<&str> = summary.changes.iter().map(|c| c.object_key.as_str()).collect();
+        assert_eq!(keys, vec!["DB.S.T1", "DB.S.T2.C"]);
+        assert!(summary.changes.iter().all(|c| c.run_id == summary.run_id));
+    }
+    let text = metrics.render();
+    assert!(text.contains("snowcat_objects{account=\"prod\",kind=\"table\"} 41"), "{text}");
+    assert!(
+        text.contains("snowcat_changes_total{account=\"prod\",kind=\"column\",severity=\"breaking\"}"),
+        "{text}"
+    );
+}
