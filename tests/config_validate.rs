@@ -169,3 +169,12 @@ fn a_toml_syntax_error_names_the_line_without_quoting_it() {
     assert!(err.contains("line 5"), "{err}");
     assert!(!err.contains("sekrit"), "{err}");
 }
+
+#[test]
+fn a_secret_injected_inline_through_the_environment_is_refused_too() {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let env = [("SNOWCAT__ACCOUNTS__DEV__AUTH__PAT__TOKEN", "sekrit-from-env")];
+    let err = snowcat::config::load_str(&text, env).unwrap_err().to_string();
+    assert!(err.contains("accounts[1].auth.pat.token = \"<redacted>\""), "{err}");
+    assert!(!err.contains("sekrit"), "{err}");
+}

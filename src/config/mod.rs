@@ -1,8 +1,8 @@
 //! The daemon's configuration: the TOML schema with defaults, environment overrides and validation that
 //! reports every problem by key. Reads files; must not open connections or the catalog.
 //!
-//! Loading is: read the file -> parse as a TOML table -> refuse inline secrets (each one a problem naming
-//! its key) -> apply `SNOWCAT__SECTION__KEY` overrides -> type it (`deny_unknown_fields`) -> [`validate`].
+//! Loading is: read the file -> parse as a TOML table -> apply `SNOWCAT__SECTION__KEY` overrides -> refuse
+//! inline secrets (each one a problem naming its key) -> type it (`deny_unknown_fields`) -> [`validate`].
 //! Every problem found on the way is returned together, so an operator fixes a file in one pass.
 
 mod auth;
@@ -103,8 +103,9 @@ where
         let key = line.map_or("(file)".to_string(), |l| format!("(file) line {l}"));
         ConfigError::Invalid(vec![ConfigProblem::new(&key, "", e.message().trim())])
     })?;
-    let mut problems = refuse_inline_secrets(&mut doc);
-    problems.extend(apply_overrides(&mut doc, env));
+    // Overrides first, so a secret injected inline through SNOWCAT__... is refused the same way.
+    let mut problems = apply_overrides(&mut doc, env);
+    problems.extend(refuse_inline_secrets(&mut doc));
     let original = doc.clone();
     match toml::Value::Table(doc).try_into::<Config>() {
         Ok(config) => {
