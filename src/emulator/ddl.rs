@@ -63,7 +63,7 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
             super::ddl_account::alter_warehouse(account, &mut c)
         }
         "ALTER" if c.word_at(1).as_deref() == Some("TABLE") => {
-            super::ddl_table::alter_table(account, ctx, sql)
+            super::ddl_alter::alter_table(account, ctx, sql)
         }
         "CREATE" => create(account, ctx, &mut c, sql),
         _ => Err(SqlError::syntax(format!("unsupported DDL statement '{}'", first))),

@@ -13,6 +13,7 @@
 
 pub mod ddl;
 pub mod ddl_account;
+pub mod ddl_alter;
 pub mod ddl_grant;
 pub mod ddl_table;
 pub mod engine;
