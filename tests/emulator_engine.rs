@@ -629,6 +629,19 @@ fn information_schema_views_have_documented_columns() {
 }
 
 #[test]
+fn view_columns_come_from_the_select_list() {
+    let mut e = sample();
+    let r = select(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM SALES.INFORMATION_SCHEMA.COLUMNS \
+         WHERE TABLE_SCHEMA = 'REPORTING' AND TABLE_NAME IN ('ACTIVE_CUSTOMERS', 'ORDER_COUNTS') ORDER BY 1, ORDINAL_POSITION",
+    );
+    assert_eq!(col(&r, "COLUMN_NAME"), ["CUSTOMER_ID", "EMAIL", "ORDER_DATE", "N"]);
+    assert_eq!(col(&r, "DATA_TYPE"), ["NUMBER", "TEXT", "DATE", "NUMBER"]);
+}
+
+#[test]
 fn information_schema_values_and_types() {
     let mut e = sample();
     let r = select(
@@ -767,6 +780,7 @@ fn information_schema_visibility_and_denied_database() {
         "02000",
     );
     is_err(&fail(&mut e, "ACCOUNTADMIN", "SELECT * FROM SALES.CORE.ORDERS"), "002003", "02000");
+    is_err(&fail(&mut e, "ACCOUNTADMIN", "SELECT * FROM ORDERS"), "002003", "02000");
     // FINANCE_ANALYST lost SELECT on CURRENCIES (REVOKE) and so does not see it.
     let fa = select(
         &mut e,

@@ -343,7 +343,7 @@ pub fn create_table_or_view(
         }
         Statement::CreateView(cv) => {
             let kind = if cv.materialized { TableKind::MaterializedView } else { TableKind::View };
-            let columns = cv
+            let mut columns: Vec<Column> = cv
                 .columns
                 .iter()
                 .map(|c| Column {
@@ -359,6 +359,14 @@ pub fn create_table_or_view(
                     comment: None,
                 })
                 .collect();
+            let inferred = super::ddl_view::infer(account, ctx, &cv.query);
+            if columns.is_empty() {
+                columns = inferred;
+            } else {
+                for (c, i) in columns.iter_mut().zip(inferred) {
+                    c.data_type = i.data_type;
+                }
+            }
             let mut table = new_table(
                 ctx,
                 name_parts(&cv.name).pop().unwrap_or_default(),

@@ -125,11 +125,6 @@ impl VisitorMut for Rewriter<'_> {
     }
 }
 
-/// Whether this SELECT touches INFORMATION_SCHEMA (the engine routes it here).
-pub fn mentions_information_schema(sql: &str) -> bool {
-    sql.to_uppercase().contains("INFORMATION_SCHEMA")
-}
-
 fn binding_value(b: &Binding) -> Sql {
     let Some(v) = &b.value else { return Sql::Null };
     match b.type_name.as_str() {
@@ -145,6 +140,9 @@ fn binding_value(b: &Binding) -> Sql {
 
 fn sqlite_err(e: rusqlite::Error) -> SqlError {
     let msg = e.to_string();
+    if let Some(table) = msg.strip_prefix("no such table: ") {
+        return SqlError::does_not_exist("Object", &table.to_uppercase());
+    }
     if msg.contains("no such column") {
         let col = msg.rsplit(':').next().unwrap_or_default().trim().to_uppercase();
         return SqlError::new(

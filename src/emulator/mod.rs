@@ -16,6 +16,7 @@ pub mod ddl_account;
 pub mod ddl_alter;
 pub mod ddl_grant;
 pub mod ddl_table;
+pub mod ddl_view;
 pub mod engine;
 pub mod generate;
 pub mod info_rows;
