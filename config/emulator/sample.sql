@@ -144,8 +144,6 @@ CREATE TABLE FINANCE.LEDGER.ENTRIES (
 CREATE VIEW FINANCE.LEDGER.BALANCES AS SELECT ACCOUNT_ID, SUM(AMOUNT) AS BALANCE FROM FINANCE.LEDGER.ENTRIES GROUP BY ACCOUNT_ID;
 
 -- "marketing db": a quoted lowercase database with an external table ----------------------------------------
-USE ROLE "Marketing Ops";
-USE ROLE SYSADMIN;
 CREATE DATABASE "marketing db";
 CREATE SCHEMA "marketing db"."Campaigns 2025";
 CREATE TABLE "marketing db"."Campaigns 2025".CAMPAIGNS (CAMPAIGN_ID INT PRIMARY KEY, "name" VARCHAR, BUDGET NUMBER(12,2), STARTS DATE, ENDS DATE);
