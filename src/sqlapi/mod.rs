@@ -2,3 +2,33 @@
 //!
 //! Owns request building, submission, polling, partition streaming, cancellation, retries and result
 //! decoding. Must not touch SQLite, know about crawl plans, or depend on the emulator.
+//!
+//! Entry points: [`Client`] (built with [`Client::for_account`] / [`Client::for_url`]), [`StatementRequest`],
+//! [`Client::execute`] -> [`RowStream`] of [`Row`]s read by column name through [`FromCell`] / [`FromRow`].
+
+mod account;
+mod client;
+mod error;
+mod observe;
+mod request;
+mod response;
+mod retry;
+mod row;
+mod stream;
+mod token;
+mod value;
+
+pub use account::{account_base_url, parse_base_url};
+pub use client::{Client, ClientBuilder, ClientConfig};
+pub use error::{Phase, SqlApiError};
+pub use observe::{NoopObserver, Observer, StatementReport};
+pub use request::{BindType, BindValue, Binding, StatementRequest};
+pub use response::{
+    CancelStatus, PartitionInfo, QueryStatus, ResultPage, StatementResponse, decode_cancel, decode_error,
+    decode_partition, decode_statement,
+};
+pub use retry::{Backoff, BackoffPolicy, RetryReason};
+pub use row::{FromCell, FromRow, Row, Schema};
+pub use stream::{ResultSet, RowStream};
+pub use token::{BoxFuture, StaticToken, Token, TokenError, TokenSource, TokenType};
+pub use value::{Cell, Column, ColumnType, parse_snowflake_json};
