@@ -2,3 +2,24 @@
 //!
 //! The only module that touches SQLite for the product (the emulator keeps its own private engine). Takes
 //! typed objects grouped by listing scope with each scope's outcome; knows nothing of HTTP or the SQL API.
+
+pub mod changes;
+pub mod error;
+pub mod model;
+pub mod query;
+pub mod retention;
+pub mod run;
+pub mod scope;
+pub mod snapshot;
+pub mod store;
+
+mod diff;
+mod ledger;
+mod rename;
+
+pub use changes::{ChangeKind, Severity};
+pub use error::{CatalogError, Result};
+pub use model::*;
+pub use run::{RunCounts, RunStatus, RunSummary, RunWriter};
+pub use scope::{Coverage, ScopeKey, ScopeOutcome};
+pub use store::Catalog;

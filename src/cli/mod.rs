@@ -6,7 +6,9 @@
 mod catalog;
 mod connection;
 mod emulator;
+mod run;
 mod sql;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -37,6 +39,10 @@ pub enum Command {
     Show(catalog::ShowArgs),
     /// Find objects and columns by name or comment.
     Search(catalog::SearchArgs),
+    /// Run the daemon: crawl each configured account on its schedule, serve /metrics, /healthz, /readyz.
+    Run(run::RunArgs),
+    /// Check a config file and list every problem by key (exit 2 when there are any).
+    Validate(validate::ValidateArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -79,5 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => catalog::diff(args),
         Command::Show(args) => catalog::show(args),
         Command::Search(args) => catalog::search(args),
+        Command::Run(args) => run::run(args).await,
+        Command::Validate(args) => validate::run(args),
     }
 }

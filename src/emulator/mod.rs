@@ -11,6 +11,43 @@
 //!   injection, request log) turns HTTP requests into engine calls and engine results into Snowflake's
 //!   documented responses.
 
+pub mod ddl;
+pub mod ddl_account;
+pub mod ddl_grant;
+pub mod ddl_table;
 pub mod engine;
+pub mod generate;
+pub mod info_schema;
+pub mod info_rows;
+pub mod lexer;
 pub mod model;
+pub mod model_types;
 pub mod result;
+pub mod sample;
+pub mod show;
+pub mod show_account;
+pub mod show_grants;
+pub mod show_keys;
+pub mod show_objects;
+pub mod types;
+pub mod visibility;
+
+// The protocol half.
+pub mod encode;
+pub mod faults;
+pub mod handle;
+pub mod handles;
+pub mod multi;
+mod poll;
+pub mod replies;
+pub mod requestlog;
+pub mod server;
+mod submit;
+pub mod tokens;
+
+pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, Executor, Options, StartError};
+
+/// The DDL of the built-in sample account (`snowcat emulator` with no `--account`/`--generate`).
+pub fn sample_sql() -> &'static str {
+    sample::SAMPLE_SQL
+}

@@ -1,0 +1,207 @@
+//! Change events and their severity rules.
+//!
+//! Pure functions: given a kind and the old/new attribute JSON of one object, list the field changes and
+//! classify each one. No SQL here. Rules (from issue 4): breaking = column or table removed, type narrowed,
+//! nullable -> not null, PK/FK removed; additive = new objects, widening; cosmetic = comment; security =
+//! any grant or ownership change. Documented with the rest in docs/catalog.md.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::model::ObjectKind;
+
+/// What happened to an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Modified,
+    Renamed,
+    Replaced,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Renamed => "renamed",
+            ChangeKind::Replaced => "replaced",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeKind> {
+        [Self::Added, Self::Removed, Self::Modified, Self::Renamed, Self::Replaced]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// How much a change matters to someone who depends on the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Breaking,
+    Security,
+    Additive,
+    Cosmetic,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Breaking => "breaking",
+            Severity::Security => "security",
+            Severity::Additive => "additive",
+            Severity::Cosmetic => "cosmetic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        [Self::Breaking, Self::Security, Self::Additive, Self::Cosmetic].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Kinds whose every change is a security change.
+pub fn is_security_kind(kind: ObjectKind) -> bool {
+    matches!(kind, ObjectKind::Grant | ObjectKind::RoleMembership | ObjectKind::FutureGrant)
+}
+
+/// Severity of an object appearing.
+pub fn added_severity(kind: ObjectKind) -> Severity {
+    if is_security_kind(kind) { Severity::Security } else { Severity::Additive }
+}
+
+/// Severity of an object disappearing: every removal breaks someone, except grants which are security.
+pub fn removed_severity(kind: ObjectKind) -> Severity {
+    if is_security_kind(kind) { Severity::Security } else { Severity::Breaking }
+}
+
+/// One field that differs between two versions of an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub severity: Severity,
+}
+
+/// Text form of a JSON attribute value for the `before`/`after` columns (`None` for JSON null).
+pub fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The differing fields of two attribute objects, each with its severity, in field order of `new`.
+pub fn field_changes(
+    kind: ObjectKind,
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let mut fields: Vec<&String> = new.keys().collect();
+    fields.extend(old.keys().filter(|k| !new.contains_key(*k)));
+    for field in fields {
+        let before = old.get(field).unwrap_or(&Value::Null);
+        let after = new.get(field).unwrap_or(&Value::Null);
+        if before == after {
+            continue;
+        }
+        out.push(FieldChange {
+            field: field.clone(),
+            before: value_text(before),
+            after: value_text(after),
+            severity: field_severity(kind, field, before, after),
+        });
+    }
+    out
+}
+
+/// Classify one field change.
+pub fn field_severity(kind: ObjectKind, field: &str, before: &Value, after: &Value) -> Severity {
+    if is_security_kind(kind) || field == "owner" {
+        return Severity::Security;
+    }
+    match field {
+        "comment" => Severity::Cosmetic,
+        "data_type"
+        | "numeric_scale"
+        | "table_type"
+        | "columns"
+        | "referenced_columns"
+        | "referenced_table"
+        | "referenced_schema"
+        | "referenced_database"
+        | "referenced_constraint" => Severity::Breaking,
+        "character_maximum_length" | "numeric_precision" | "datetime_precision" => {
+            match (before.as_i64(), after.as_i64()) {
+                (Some(b), Some(a)) if a >= b => Severity::Additive,
+                (None, Some(_)) => Severity::Breaking,
+                (Some(_), None) => Severity::Additive,
+                _ => Severity::Breaking,
+            }
+        }
+        // true -> false is nullable -> not null.
+        "is_nullable" => {
+            if before.as_bool() == Some(true) && after.as_bool() == Some(false) {
+                Severity::Breaking
+            } else {
+                Severity::Additive
+            }
+        }
+        "column_default" | "is_identity" | "identity_start" | "identity_increment" => Severity::Breaking,
+        "view_definition" => Severity::Breaking,
+        _ => Severity::Additive,
+    }
+}
+
+/// Severity of a rename (old name gone for every reader): breaking.
+pub fn renamed_severity() -> Severity {
+    Severity::Breaking
+}
+
+/// Severity of CREATE OR REPLACE: the object was recreated (data, grants and history reset): breaking.
+pub fn replaced_severity(kind: ObjectKind) -> Severity {
+    if is_security_kind(kind) { Severity::Security } else { Severity::Breaking }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn widening_is_additive_and_narrowing_is_breaking() {
+        let old = map(json!({"data_type": "TEXT", "character_maximum_length": 100, "is_nullable": true}));
+        let wide = map(json!({"data_type": "TEXT", "character_maximum_length": 200, "is_nullable": true}));
+        let narrow = map(json!({"data_type": "TEXT", "character_maximum_length": 50, "is_nullable": false}));
+        let c = field_changes(ObjectKind::Column, &old, &wide);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].severity, Severity::Additive);
+        assert_eq!(c[0].before.as_deref(), Some("100"));
+        let c = field_changes(ObjectKind::Column, &old, &narrow);
+        assert_eq!(
+            c.iter().map(|c| c.severity).collect::<Vec<_>>(),
+            [Severity::Breaking, Severity::Breaking]
+        );
+    }
+
+    #[test]
+    fn comment_is_cosmetic_owner_is_security() {
+        let old = map(json!({"owner": "A", "comment": null}));
+        let new = map(json!({"owner": "B", "comment": "hello"}));
+        let c = field_changes(ObjectKind::Table, &old, &new);
+        assert_eq!(c[0].severity, Severity::Security);
+        assert_eq!(c[1].severity, Severity::Cosmetic);
+        assert_eq!(c[1].before, None);
+    }
+}

@@ -1,0 +1,193 @@
+//! Listing scopes (what one listing statement covers) and their outcomes.
+//!
+//! A scope says which stored objects its listing is authoritative for: `covers` gives the object kind and
+//! the key parts that must match. THE REMOVAL RULE lives on top of this: an object is removed only when a
+//! scope covering it completed in the same run. No SQL here; the store turns coverage into WHERE clauses.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{ConstraintType, KEY_PARTS, ObjectKind};
+
+/// One listing scope of a crawl.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+pub enum ScopeKey {
+    /// SHOW DATABASES.
+    Databases,
+    /// SHOW SCHEMAS IN DATABASE d.
+    Schemas { database: String },
+    /// Tables and views of a database, or of one schema.
+    Tables { database: String, schema: Option<String> },
+    /// Columns of a database, of one schema, or of one table.
+    Columns { database: String, schema: Option<String>, table: Option<String> },
+    /// SHOW <type> KEYS IN ACCOUNT | DATABASE d | SCHEMA d.s.
+    Constraints { constraint_type: ConstraintType, database: Option<String>, schema: Option<String> },
+    /// SHOW GRANTS TO ROLE r (privileges held by the role).
+    GrantsToRole { role: String },
+    /// SHOW GRANTS TO DATABASE ROLE d.r (grantee name `D.R`).
+    GrantsToDatabaseRole { name: String },
+    /// Every privilege grant of the account (ACCOUNT_USAGE.GRANTS_TO_ROLES).
+    AllGrants,
+    /// SHOW GRANTS OF ROLE r (who holds role r).
+    GrantsOfRole { role: String },
+    /// SHOW GRANTS TO USER u (roles held by the user).
+    RolesOfUser { user: String },
+    /// Every role membership (ACCOUNT_USAGE.GRANTS_TO_USERS plus role-to-role grants).
+    AllRoleMemberships,
+    /// SHOW FUTURE GRANTS IN DATABASE d (schema None) or IN SCHEMA d.s.
+    FutureGrants { database: String, schema: Option<String> },
+    /// SHOW FUTURE GRANTS TO ROLE r.
+    FutureGrantsToRole { role: String },
+    /// SHOW WAREHOUSES.
+    Warehouses,
+}
+
+/// Which stored objects a scope is authoritative for: the kind and, per key part, a required value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub kind: ObjectKind,
+    pub parts: [Option<String>; KEY_PARTS],
+}
+
+impl Coverage {
+    fn new(kind: ObjectKind, fixed: &[(usize, &str)]) -> Coverage {
+        let mut parts: [Option<String>; KEY_PARTS] = Default::default();
+        for (i, v) in fixed {
+            if let Some(slot) = parts.get_mut(*i) {
+                *slot = Some((*v).to_string());
+            }
+        }
+        Coverage { kind, parts }
+    }
+
+    /// Does this coverage include an object of `kind` with these key parts?
+    pub fn matches(&self, kind: ObjectKind, parts: &[String; KEY_PARTS]) -> bool {
+        self.kind == kind
+            && self.parts.iter().zip(parts).all(|(want, got)| want.as_ref().is_none_or(|w| w == got))
+    }
+}
+
+impl ScopeKey {
+    /// The objects this listing is authoritative for.
+    pub fn coverage(&self) -> Coverage {
+        use ObjectKind as K;
+        match self {
+            ScopeKey::Databases => Coverage::new(K::Database, &[]),
+            ScopeKey::Schemas { database } => Coverage::new(K::Schema, &[(0, database)]),
+            ScopeKey::Tables { database, schema } => {
+                let mut f = vec![(0, database.as_str())];
+                if let Some(s) = schema {
+                    f.push((1, s));
+                }
+                Coverage::new(K::Table, &f)
+            }
+            ScopeKey::Columns { database, schema, table } => {
+                let mut f = vec![(0, database.as_str())];
+                if let Some(s) = schema {
+                    f.push((1, s));
+                    if let Some(t) = table {
+                        f.push((2, t));
+                    }
+                }
+                Coverage::new(K::Column, &f)
+            }
+            ScopeKey::Constraints { constraint_type, database, schema } => {
+                let mut f = vec![(4, constraint_type.as_str())];
+                if let Some(d) = database {
+                    f.push((0, d));
+                    if let Some(s) = schema {
+                        f.push((1, s));
+                    }
+                }
+                Coverage::new(K::Constraint, &f)
+            }
+            ScopeKey::GrantsToRole { role } => Coverage::new(K::Grant, &[(0, "ROLE"), (1, role)]),
+            ScopeKey::GrantsToDatabaseRole { name } => {
+                Coverage::new(K::Grant, &[(0, "DATABASE_ROLE"), (1, name)])
+            }
+            ScopeKey::AllGrants => Coverage::new(K::Grant, &[]),
+            ScopeKey::GrantsOfRole { role } => Coverage::new(K::RoleMembership, &[(0, role)]),
+            ScopeKey::RolesOfUser { user } => Coverage::new(K::RoleMembership, &[(1, "USER"), (2, user)]),
+            ScopeKey::AllRoleMemberships => Coverage::new(K::RoleMembership, &[]),
+            ScopeKey::FutureGrants { database, schema } => {
+                Coverage::new(K::FutureGrant, &[(0, database), (1, schema.as_deref().unwrap_or(""))])
+            }
+            ScopeKey::FutureGrantsToRole { role } => Coverage::new(K::FutureGrant, &[(4, role)]),
+            ScopeKey::Warehouses => Coverage::new(K::Warehouse, &[]),
+        }
+    }
+
+    /// A stable text form used in the ledger, e.g. `tables:DB` or `columns:DB.S`.
+    pub fn label(&self) -> String {
+        let opt = |base: &str, o: &Option<String>| match o {
+            Some(s) => format!("{base}.{s}"),
+            None => base.to_string(),
+        };
+        match self {
+            ScopeKey::Databases => "databases".into(),
+            ScopeKey::Schemas { database } => format!("schemas:{database}"),
+            ScopeKey::Tables { database, schema } => format!("tables:{}", opt(database, schema)),
+            ScopeKey::Columns { database, schema, table } => {
+                let s = opt(database, schema);
+                format!("columns:{}", if schema.is_some() { opt(&s, table) } else { s })
+            }
+            ScopeKey::Constraints { constraint_type, database, schema } => {
+                let t = constraint_type.as_str().to_lowercase().replace(' ', "_");
+                match database {
+                    Some(d) => format!("constraints/{t}:{}", opt(d, schema)),
+                    None => format!("constraints/{t}:account"),
+                }
+            }
+            ScopeKey::GrantsToRole { role } => format!("grants_to_role:{role}"),
+            ScopeKey::GrantsToDatabaseRole { name } => format!("grants_to_database_role:{name}"),
+            ScopeKey::AllGrants => "grants:account".into(),
+            ScopeKey::GrantsOfRole { role } => format!("grants_of_role:{role}"),
+            ScopeKey::RolesOfUser { user } => format!("roles_of_user:{user}"),
+            ScopeKey::AllRoleMemberships => "role_memberships:account".into(),
+            ScopeKey::FutureGrants { database, schema } => format!("future_grants:{}", opt(database, schema)),
+            ScopeKey::FutureGrantsToRole { role } => format!("future_grants_to_role:{role}"),
+            ScopeKey::Warehouses => "warehouses".into(),
+        }
+    }
+}
+
+/// How a scope's listing ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ScopeOutcome {
+    /// Every row of the listing was received: the listing is authoritative (removals apply).
+    Complete,
+    /// The statement failed (error code and message from Snowflake or the client).
+    Failed { code: String, message: String },
+    /// Not authorised to see this scope.
+    Denied { code: String, message: String },
+    /// Rows were received but the listing hit a cap (e.g. the 10k SHOW ceiling).
+    Truncated,
+    /// Left out by configuration.
+    Filtered,
+}
+
+impl ScopeOutcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ScopeOutcome::Complete => "complete",
+            ScopeOutcome::Failed { .. } => "failed",
+            ScopeOutcome::Denied { .. } => "denied",
+            ScopeOutcome::Truncated => "truncated",
+            ScopeOutcome::Filtered => "filtered",
+        }
+    }
+
+    pub fn is_complete(&self) -> bool {
+        matches!(self, ScopeOutcome::Complete)
+    }
+
+    pub fn error(&self) -> Option<(&str, &str)> {
+        match self {
+            ScopeOutcome::Failed { code, message } | ScopeOutcome::Denied { code, message } => {
+                Some((code, message))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,528 @@
+//! The TOML schema of `snowcat.toml`: every section and key with its default and a doc comment.
+//!
+//! Owns the shape only (serde, defaults, `deny_unknown_fields`). Semantic checks live in `validate.rs`;
+//! secrets are never values here, only the file or environment variable that holds them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the catalog (SQLite file) lives.
+    #[serde(default)]
+    pub catalog: CatalogConfig,
+    /// The operator HTTP server (`/metrics`, `/healthz`, `/readyz`).
+    #[serde(default)]
+    pub http: HttpConfig,
+    /// Log format and filter.
+    #[serde(default)]
+    pub log: LogConfig,
+    /// How long history is kept.
+    #[serde(default)]
+    pub retention: RetentionConfig,
+    /// Daemon-wide behaviour (shutdown grace).
+    #[serde(default)]
+    pub daemon: DaemonConfig,
+    /// The change feed after each run with changes.
+    #[serde(default)]
+    pub notifications: NotificationsConfig,
+    /// The Snowflake accounts to crawl (at least one).
+    #[serde(default)]
+    pub accounts: Vec<AccountConfig>,
+}
+
+/// `[catalog]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogConfig {
+    /// Path of the SQLite catalog file; its directory must exist.
+    #[serde(default = "default_catalog_path")]
+    pub path: PathBuf,
+}
+
+impl Default for CatalogConfig {
+    fn default() -> Self {
+        Self { path: default_catalog_path() }
+    }
+}
+
+fn default_catalog_path() -> PathBuf {
+    PathBuf::from("/var/lib/snowcat/catalog.db")
+}
+
+/// The default operator listen address: loopback, port 18473. Prometheus' default-port-allocations list
+/// (9090-9093 for its own servers, 9100-9999 for exporters, now exhausted, with new allocations continuing
+/// from 10000) does not contain it.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:18473";
+
+/// `[http]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Socket address to listen on (`host:port`, an IP address, not a name).
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Longest time a request may take before it is answered with 408.
+    #[serde(default = "default_request_timeout", with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// Largest total size of a request's headers; larger requests get 431.
+    #[serde(default = "default_max_header_bytes")]
+    pub max_header_bytes: usize,
+    /// Largest request body accepted; larger requests get 413.
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// `/readyz` fails when an account's last finished run is older than this. Unset: twice the gap between
+    /// the account's next two scheduled runs, plus 5 minutes.
+    #[serde(default, with = "humantime_serde")]
+    pub stale_after: Option<Duration>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+            request_timeout: default_request_timeout(),
+            max_header_bytes: default_max_header_bytes(),
+            max_body_bytes: default_max_body_bytes(),
+            stale_after: None,
+        }
+    }
+}
+
+fn default_listen() -> String {
+    DEFAULT_LISTEN.to_string()
+}
+fn default_request_timeout() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_max_header_bytes() -> usize {
+    16 * 1024
+}
+fn default_max_body_bytes() -> usize {
+    64 * 1024
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable text on a terminal, JSON otherwise.
+    #[default]
+    Auto,
+    /// Human-readable text.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The default log filter (RUST_LOG syntax).
+pub const DEFAULT_LOG_FILTER: &str = "info,tokio_cron_scheduler=warn";
+
+/// `[log]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// `auto`, `text` or `json`; `--log-format` overrides it.
+    #[serde(default)]
+    pub format: LogFormat,
+    /// Filter in RUST_LOG syntax; the RUST_LOG environment variable overrides it.
+    #[serde(default = "default_log_level")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: LogFormat::Auto, level: default_log_level() }
+    }
+}
+
+fn default_log_level() -> String {
+    DEFAULT_LOG_FILTER.to_string()
+}
+
+/// `[retention]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Days of run history to keep; 0 keeps everything.
+    #[serde(default = "default_keep_days")]
+    pub keep_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self { keep_days: default_keep_days() }
+    }
+}
+
+fn default_keep_days() -> u32 {
+    365
+}
+
+/// `[daemon]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonConfig {
+    /// After SIGTERM/SIGINT, how long in-flight runs get to end before the process exits anyway.
+    #[serde(default = "default_shutdown_grace", with = "humantime_serde")]
+    pub shutdown_grace: Duration,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        Self { shutdown_grace: default_shutdown_grace() }
+    }
+}
+
+fn default_shutdown_grace() -> Duration {
+    Duration::from_secs(20)
+}
+
+/// `[notifications]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsConfig {
+    /// Append each selected change as one JSON line to this file (created if missing).
+    #[serde(default)]
+    pub ndjson_path: Option<PathBuf>,
+    /// POST a JSON summary of each run's selected changes to this http(s) URL.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// Timeout of one webhook attempt.
+    #[serde(default = "default_webhook_timeout", with = "humantime_serde")]
+    pub webhook_timeout: Duration,
+    /// Attempts per webhook delivery (exponential backoff between them); at least 1.
+    #[serde(default = "default_webhook_attempts")]
+    pub webhook_attempts: u32,
+    /// Object kinds to send (`database`, `schema`, `table`, `column`, `constraint`, `grant`,
+    /// `role_membership`, `future_grant`, `warehouse`); empty sends every kind.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Severities to send (`breaking`, `security`, `additive`, `cosmetic`); empty sends every severity.
+    #[serde(default)]
+    pub severities: Vec<String>,
+    /// Also send every grant to or revoke from the PUBLIC role, whatever `kinds` and `severities` say.
+    #[serde(default)]
+    pub include_grants_to_public: bool,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            ndjson_path: None,
+            webhook_url: None,
+            webhook_timeout: default_webhook_timeout(),
+            webhook_attempts: default_webhook_attempts(),
+            kinds: Vec::new(),
+            severities: Vec::new(),
+            include_grants_to_public: false,
+        }
+    }
+}
+
+fn default_webhook_timeout() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_webhook_attempts() -> u32 {
+    4
+}
+
+/// Where grants are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantSource {
+    /// `SHOW GRANTS` per role: current, `1 + 2 x roles` statements.
+    #[default]
+    Show,
+    /// `SNOWFLAKE.ACCOUNT_USAGE` views: a constant number of statements, up to 2 h behind.
+    AccountUsage,
+}
+
+/// `[[accounts]]`: one Snowflake account to crawl.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    /// Unique name used in metrics, logs and the catalog.
+    pub name: String,
+    /// Account identifier (`orgname-accountname` or a locator); give this or `url`.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Base URL of the SQL API (`https://<acct>.snowflakecomputing.com`); give this or `account`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Role the crawler uses.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Warehouse the crawler uses.
+    #[serde(default)]
+    pub warehouse: Option<String>,
+    /// Cron expression, 5 fields (minute first) or 6 fields (second first).
+    pub schedule: String,
+    /// IANA time zone the schedule is read in (DST-correct).
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Random delay added to each scheduled run, up to this much.
+    #[serde(default, with = "humantime_serde")]
+    pub jitter: Option<Duration>,
+    /// Run once as soon as the daemon starts, then follow the schedule.
+    #[serde(default)]
+    pub run_at_start: bool,
+    /// Statements run at the same time.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: u32,
+    /// Longest a single statement may run on Snowflake.
+    #[serde(default = "default_statement_timeout", with = "humantime_serde")]
+    pub statement_timeout: Duration,
+    /// Where grants come from: `show` or `account_usage`.
+    #[serde(default)]
+    pub grant_source: GrantSource,
+    /// What to crawl.
+    #[serde(default)]
+    pub filters: FiltersConfig,
+    /// How to authenticate (exactly one method).
+    #[serde(default)]
+    pub auth: AuthConfig,
+}
+
+fn default_timezone() -> String {
+    "UTC".to_string()
+}
+fn default_concurrency() -> u32 {
+    8
+}
+fn default_statement_timeout() -> Duration {
+    Duration::from_secs(600)
+}
+
+/// `[accounts.filters]`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiltersConfig {
+    /// Databases to crawl (SQL LIKE patterns, case-insensitive); empty means all.
+    #[serde(default)]
+    pub include_databases: Vec<String>,
+    /// Databases to skip (LIKE patterns); wins over `include_databases`.
+    #[serde(default)]
+    pub exclude_databases: Vec<String>,
+    /// Schemas to crawl (`SCHEMA` or `DATABASE.SCHEMA` LIKE patterns); empty means all.
+    #[serde(default)]
+    pub include_schemas: Vec<String>,
+    /// Schemas to skip; wins over `include_schemas`.
+    #[serde(default)]
+    pub exclude_schemas: Vec<String>,
+    /// Crawl SNOWFLAKE and SNOWFLAKE_SAMPLE_DATA too (excluded by default).
+    #[serde(default)]
+    pub include_system_databases: bool,
+    /// Object kinds on or off.
+    #[serde(default)]
+    pub kinds: KindsConfig,
+}
+
+
+/// `[accounts.filters.kinds]`: every kind is on by default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindsConfig {
+    /// Tables (and their columns).
+    #[serde(default = "yes")]
+    pub tables: bool,
+    /// Views (and their columns).
+    #[serde(default = "yes")]
+    pub views: bool,
+    /// Columns of tables and views.
+    #[serde(default = "yes")]
+    pub columns: bool,
+    /// Primary, unique and foreign keys.
+    #[serde(default = "yes")]
+    pub constraints: bool,
+    /// Grants, role memberships and future grants.
+    #[serde(default = "yes")]
+    pub grants: bool,
+    /// Warehouses.
+    #[serde(default = "yes")]
+    pub warehouses: bool,
+}
+
+impl Default for KindsConfig {
+    fn default() -> Self {
+        Self { tables: true, views: true, columns: true, constraints: true, grants: true, warehouses: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A secret read from a file or an environment variable, never written inline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecretRef {
+    /// Path of a file holding the secret (trailing newline ignored).
+    File(PathBuf),
+    /// Name of an environment variable holding the secret.
+    Env(String),
+}
+
+/// `[accounts.auth]`: exactly one of the sub-tables must be present.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// OAuth 2.0 via a Snowflake security integration (`snowcat auth login` stores the refresh token).
+    #[serde(default)]
+    pub oauth: Option<OAuthConfig>,
+    /// Key-pair JWT.
+    #[serde(default)]
+    pub keypair: Option<KeyPairConfig>,
+    /// Programmatic access token.
+    #[serde(default)]
+    pub pat: Option<PatConfig>,
+    /// A static bearer token read from a file.
+    #[serde(default)]
+    pub token_file: Option<TokenFileConfig>,
+    /// Scalekit Agent Auth proxy.
+    #[serde(default)]
+    pub scalekit: Option<ScalekitConfig>,
+}
+
+/// `[accounts.auth.oauth]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthConfig {
+    /// OAuth client id of the security integration.
+    pub client_id: String,
+    /// File holding the client secret.
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    /// Environment variable holding the client secret.
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// Loopback redirect URI registered on the integration.
+    #[serde(default = "default_redirect_uri")]
+    pub redirect_uri: String,
+    /// Directory where the refresh token is stored (mode 0600).
+    #[serde(default = "default_token_dir")]
+    pub token_dir: PathBuf,
+    /// Refresh the access token after this fraction of its lifetime (0 < f < 1).
+    #[serde(default = "default_refresh_at")]
+    pub refresh_at_fraction: f64,
+}
+
+fn default_redirect_uri() -> String {
+    "http://127.0.0.1:8765/callback".to_string()
+}
+fn default_token_dir() -> PathBuf {
+    PathBuf::from("/var/lib/snowcat/tokens")
+}
+fn default_refresh_at() -> f64 {
+    0.8
+}
+
+/// `[accounts.auth.keypair]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPairConfig {
+    /// Snowflake user the key belongs to.
+    pub user: String,
+    /// PEM private key (PKCS#8, encrypted PKCS#8 or PKCS#1); re-read when it changes.
+    pub private_key_file: PathBuf,
+    /// File holding the key's passphrase (encrypted keys only).
+    #[serde(default)]
+    pub passphrase_file: Option<PathBuf>,
+    /// Environment variable holding the key's passphrase (encrypted keys only).
+    #[serde(default)]
+    pub passphrase_env: Option<String>,
+}
+
+/// `[accounts.auth.pat]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatConfig {
+    /// File holding the token; re-read when it changes.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    /// Environment variable holding the token.
+    #[serde(default)]
+    pub token_env: Option<String>,
+}
+
+/// Token types the SQL API accepts in `X-Snowflake-Authorization-Token-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TokenType {
+    /// An OAuth access token.
+    Oauth,
+    /// A key-pair JWT.
+    KeypairJwt,
+    /// A programmatic access token.
+    ProgrammaticAccessToken,
+}
+
+/// `[accounts.auth.token_file]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenFileConfig {
+    /// File holding the bearer token; re-read when it changes.
+    pub path: PathBuf,
+    /// `OAUTH`, `KEYPAIR_JWT` or `PROGRAMMATIC_ACCESS_TOKEN`.
+    #[serde(default = "default_token_type")]
+    pub token_type: TokenType,
+}
+
+fn default_token_type() -> TokenType {
+    TokenType::Oauth
+}
+
+/// `[accounts.auth.scalekit]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalekitConfig {
+    /// Scalekit environment URL (`https://<env>.scalekit.com`).
+    pub env_url: String,
+    /// Client id of the Scalekit client credentials.
+    pub client_id: String,
+    /// File holding the client secret.
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    /// Environment variable holding the client secret.
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// Name of the Snowflake connection in Scalekit.
+    pub connection_name: String,
+    /// Identifier of the connected account (the user) in Scalekit.
+    pub identifier: String,
+}
+
+impl AuthConfig {
+    /// Names of the methods present, in a fixed order.
+    pub fn methods(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.oauth.is_some() {
+            out.push("oauth");
+        }
+        if self.keypair.is_some() {
+            out.push("keypair");
+        }
+        if self.pat.is_some() {
+            out.push("pat");
+        }
+        if self.token_file.is_some() {
+            out.push("token_file");
+        }
+        if self.scalekit.is_some() {
+            out.push("scalekit");
+        }
+        out
+    }
+}
+
+/// Resolve a `*_file` / `*_env` pair to a reference, when exactly one is given.
+pub fn secret_ref(file: &Option<PathBuf>, env: &Option<String>) -> Option<SecretRef> {
+    match (file, env) {
+        (Some(f), None) => Some(SecretRef::File(f.clone())),
+        (None, Some(e)) => Some(SecretRef::Env(e.clone())),
+        _ => None,
+    }
+}
