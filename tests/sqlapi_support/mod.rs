@@ -18,12 +18,16 @@ use snowcat::sqlapi::{
 };
 
 /// `rows N` -> N rows (N, LABEL); `types` -> one column of every jsonv2 type (+ a NULL row);
-/// `fail` -> 002003; anything else -> one row with the session role.
+/// `fail` -> 002003; `echo` -> one (KEY, TYPE, VALUE) row per binding, parameter and session field;
+/// anything else -> one row with the session role.
 pub struct TestExecutor;
 
 impl Executor for TestExecutor {
-    fn execute(&mut self, session: &Session, sql: &str, _b: &[EmuBinding]) -> Result<QueryResult, SqlError> {
+    fn execute(&mut self, session: &Session, sql: &str, b: &[EmuBinding]) -> Result<QueryResult, SqlError> {
         let sql = sql.trim();
+        if sql == "echo" {
+            return Ok(echo(session, b));
+        }
         if let Some(n) = sql.strip_prefix("rows ") {
             let n: i128 = n.trim().parse().map_err(|_| SqlError::syntax("bad count"))?;
             let columns = vec![
@@ -49,6 +53,27 @@ impl Executor for TestExecutor {
     fn role_exists(&self, role: &str) -> bool {
         matches!(role, "ACCOUNTADMIN" | "ANALYST")
     }
+}
+
+fn echo(session: &Session, bindings: &[EmuBinding]) -> QueryResult {
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |v: &Option<String>| v.as_deref().map_or(Value::Null, text);
+    let mut rows: Vec<Vec<Value>> =
+        bindings.iter().map(|b| vec![text(&b.key), text(&b.type_name), opt(&b.value)]).collect();
+    for (k, v) in &session.parameters {
+        rows.push(vec![text(&format!("param:{k}")), text(""), text(v)]);
+    }
+    for (k, v) in
+        [("database", &session.database), ("schema", &session.schema), ("warehouse", &session.warehouse)]
+    {
+        rows.push(vec![text(k), text(""), opt(v)]);
+    }
+    rows.push(vec![text("role"), text(""), text(&session.role)]);
+    let columns = ["KEY", "TYPE", "VALUE"]
+        .iter()
+        .map(|n| Column::expr(*n, ColumnType::Text { length: 255 }, true))
+        .collect();
+    QueryResult { columns, rows, stats: vec![] }
 }
 
 fn all_types() -> QueryResult {
