@@ -176,3 +176,97 @@ async fn cancel_of_a_finished_statement_still_succeeds() {
     let status = c.cancel(&rs.handle).await.unwrap();
     assert!(status.code.is_some());
 }
+
+#[tokio::test]
+async fn cancelling_while_streaming_stops_with_a_typed_error() {
+    let emu = emulator().partition_rows(5).start().await.unwrap();
+    let c = client(&emu);
+    let token = CancellationToken::new();
+    let mut stream = c.execute(StatementRequest::new("rows 50"), far(), token.clone()).await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap().req::<i64>("N").unwrap(), 0);
+    token.cancel();
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, SqlApiError::Cancelled { phase: Phase::Partition, .. }), "{err:?}");
+    assert!(stream.next().await.is_none(), "nothing after the error");
+}
+
+#[tokio::test]
+async fn request_fields_reach_the_server() {
+    use snowcat::sqlapi::Binding;
+    let emu = emulator().start().await.unwrap();
+    let c = client(&emu);
+    let req = StatementRequest::new("echo")
+        .bind(Binding::fixed(-7))
+        .bind(Binding::date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()))
+        .bind_at("who", Binding::text("ann"))
+        .database("DB1")
+        .schema("S1")
+        .warehouse("WH1")
+        .role("ANALYST")
+        .parameter("QUERY_TAG", "snowcat-test");
+    let rs = c.execute_collect(req, far(), CancellationToken::new()).await.unwrap();
+    let seen: Vec<(String, String, Option<String>)> = rs
+        .rows
+        .iter()
+        .map(|r| (r.req("KEY").unwrap(), r.req("TYPE").unwrap(), r.get("VALUE").unwrap()))
+        .collect();
+    let has = |k: &str, t: &str, v: Option<&str>| {
+        assert!(seen.contains(&(k.into(), t.into(), v.map(String::from))), "{k} {t} {v:?} in {seen:?}")
+    };
+    has("1", "FIXED", Some("-7"));
+    has("2", "DATE", Some("1791504000000"));
+    has("who", "TEXT", Some("ann"));
+    has("param:QUERY_TAG", "", Some("snowcat-test"));
+    has("database", "", Some("DB1"));
+    has("schema", "", Some("S1"));
+    has("warehouse", "", Some("WH1"));
+    has("role", "", Some("ANALYST"));
+}
+
+#[tokio::test]
+async fn headers_sent_and_gzip_bodies_decoded() {
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    use axum::http::HeaderMap;
+    use axum::response::IntoResponse;
+
+    // A one-route server on 127.0.0.1 that records the request headers and answers a gzip-encoded result.
+    let seen: Arc<Mutex<Option<HeaderMap>>> = Arc::default();
+    let body = r#"{"resultSetMetaData":{"numRows":1,"format":"jsonv2","partitionInfo":[{"rowCount":1,"uncompressedSize":9}],
+        "rowType":[{"name":"X","type":"fixed","nullable":true}]},"data":[["42"]],"code":"090001",
+        "statementHandle":"h1","message":"Statement executed successfully."}"#;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(body.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let app = {
+        let seen = seen.clone();
+        axum::Router::new().route(
+            "/api/v2/statements",
+            axum::routing::post(move |headers: HeaderMap| {
+                let (seen, gz) = (seen.clone(), gz.clone());
+                async move {
+                    *seen.lock().unwrap() = Some(headers);
+                    ([("content-type", "application/json"), ("content-encoding", "gzip")], gz).into_response()
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let c = client_for(&url, static_token("secret-abc"), Arc::new(Recorder::default()));
+    let StatementResponse::Done(page) = c.submit(&StatementRequest::new("select 42")).await.unwrap() else {
+        panic!("expected a result")
+    };
+    assert_eq!(page.rows[0].req::<i64>("x").unwrap(), 42);
+    let h = seen.lock().unwrap().clone().unwrap();
+    let get = |k: &str| h.get(k).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(get("user-agent"), format!("snowcat/{}", env!("CARGO_PKG_VERSION")));
+    assert!(get("accept-encoding").contains("gzip"), "{h:?}");
+    assert_eq!(get("accept"), "application/json");
+    assert_eq!(get("content-type"), "application/json");
+    assert_eq!(get("authorization"), "Bearer secret-abc");
+    assert_eq!(get("x-snowflake-authorization-token-type"), "OAUTH");
+}
