@@ -4,6 +4,7 @@
 //! through the library modules (`emulator`, `sqlapi`, `catalog`, ...); no protocol or storage logic here.
 
 mod catalog;
+mod connection;
 mod emulator;
 mod run;
 mod sql;
