@@ -69,8 +69,16 @@ fn complete_scope_removes_missing_objects() {
 #[test]
 fn incomplete_scopes_change_nothing() {
     let cases = [
-        (Some(ScopeOutcome::Failed { code: "000604".into(), message: "cancelled".into() }), "failed", Some("000604")),
-        (Some(ScopeOutcome::Denied { code: "002003".into(), message: "not authorized".into() }), "denied", Some("002003")),
+        (
+            Some(ScopeOutcome::Failed { code: "000604".into(), message: "cancelled".into() }),
+            "failed",
+            Some("000604"),
+        ),
+        (
+            Some(ScopeOutcome::Denied { code: "002003".into(), message: "not authorized".into() }),
+            "denied",
+            Some("002003"),
+        ),
         (Some(ScopeOutcome::Truncated), "truncated", None),
         (Some(ScopeOutcome::Filtered), "filtered", None),
         (None, "failed", Some("unfinished")),
@@ -100,7 +108,11 @@ fn narrow_scope_only_covers_its_own_objects() {
     write_run(&mut cat, "acct", vec![(scope, vec![table("D", "S", "T1")], ScopeOutcome::Complete)]);
     assert_eq!(current_tables(&cat), ["T1", "U"]);
     // A grants listing of role R2 completes empty: only R2's grant goes.
-    write_run(&mut cat, "acct", vec![(ScopeKey::GrantsToRole { role: "R2".into() }, vec![], ScopeOutcome::Complete)]);
+    write_run(
+        &mut cat,
+        "acct",
+        vec![(ScopeKey::GrantsToRole { role: "R2".into() }, vec![], ScopeOutcome::Complete)],
+    );
     let grantees: Vec<String> = cat
         .connection()
         .prepare("SELECT grantee_name FROM current_grants")
