@@ -285,17 +285,22 @@ fn cli_commands_read_the_catalog() {
     assert_eq!(lines.len(), 4);
     assert!(lines.iter().all(|l| l["severity"] == "breaking" && l["run_id"] == 2));
 
-    // --from 0 --to 1: the first run's additions only.
-    let out =
-        snowcat(&path, &["diff", "--from", "0", "--to", "1", "--kind", "warehouse", "--format", "json"])
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+    // --from 0 --to 1: the first run is the baseline (no per-object "added" rows).
+    let out = snowcat(&path, &["diff", "--from", "0", "--to", "1"]).success().get_output().stdout.clone();
+    assert_eq!(String::from_utf8_lossy(&out).trim(), "no changes");
+    let out = snowcat(&path, &["diff", "--from", "1", "--kind", "table", "--format", "json"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 1);
-    assert_eq!(v[0]["object_name"], "BI_WH");
-    assert_eq!(v[0]["change"], "added");
+    let got: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["object_name"].as_str().unwrap(), c["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("SALES.PUBLIC.OLD_TABLE", "removed"), ("SALES.PUBLIC.ORDERS", "modified")]);
 
     let out = snowcat(&path, &["show", "SALES.PUBLIC.ORDERS"]).success().get_output().stdout.clone();
     let text = String::from_utf8_lossy(&out);
