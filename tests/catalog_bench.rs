@@ -48,13 +48,13 @@ fn table_objects(t: usize, changed: bool) -> (Vec<Object>, Vec<Object>) {
     let mut tb = table_obj(&dn, &sn, &tn);
     tb.created = Some("2026-01-02T00:00:00.000Z".into());
     tb.stats.row_count = Some(t as i64);
-    if changed && t % 100 == 0 {
+    if changed && t.is_multiple_of(100) {
         tb.comment = Some("changed".into());
     }
     let mut cols = Vec::with_capacity(COLUMNS_PER_TABLE);
     for c in 0..COLUMNS_PER_TABLE {
         let mut cl = col_obj(&dn, &sn, &tn, &format!("COLUMN_{c:02}"), c as i64 + 1);
-        if changed && (t + c) % 100 == 0 {
+        if changed && (t + c).is_multiple_of(100) {
             cl.character_maximum_length = Some(200);
         }
         cols.push(Object::Column(cl));
