@@ -464,3 +464,26 @@ pub fn rows(db: &Database, view: &str, role_view: &View, emit: &mut dyn FnMut(Ve
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::model::Account;
+    use crate::emulator::sample::SAMPLE_SQL;
+
+    #[test]
+    fn every_row_has_one_value_per_documented_column() {
+        let account = Account::from_sql(SAMPLE_SQL).unwrap();
+        let view = View::new(&account, "ACCOUNTADMIN");
+        for db in &account.databases {
+            for v in VIEWS {
+                let mut n = 0;
+                rows(db, v, &view, &mut |row| {
+                    assert_eq!(row.len(), columns(v).len(), "{v}");
+                    n += 1;
+                });
+                assert!(n > 0 || v == "REFERENTIAL_CONSTRAINTS" || v == "VIEWS", "{} {v} is empty", db.name);
+            }
+        }
+    }
+}
