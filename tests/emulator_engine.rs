@@ -901,6 +901,10 @@ fn runtime_ddl_mutates_the_account() {
     run(&mut e, "SYSADMIN", "COMMENT ON DATABASE NEWDB IS 'changed'");
     let d = run(&mut e, "SYSADMIN", "SHOW DATABASES LIKE 'NEWDB'");
     assert_eq!(col(&d, "comment"), ["changed"]);
+    let denied = e.execute(&as_role("SNOWCAT_CRAWLER"), "CREATE TABLE HR.PEOPLE.X (A INT)", &[]).unwrap_err();
+    is_err(&denied, "002003", "02000");
+    assert!(denied.message.contains("Database 'HR'"), "{denied}");
+    is_err(&fail(&mut e, "ANALYST", "DROP TABLE FINANCE.DIM.ACCOUNTS"), "002003", "02000");
     run(&mut e, "SECURITYADMIN", "CREATE ROLE NEW_ROLE");
     run(&mut e, "SECURITYADMIN", "GRANT ROLE NEW_ROLE TO ROLE SYSADMIN");
     assert!(e.role_exists("NEW_ROLE"));
