@@ -221,11 +221,18 @@ fn information_schema_values_and_types() {
     );
     assert_eq!(
         col(&types, "TABLE_TYPE"),
-        ["VIEW", "BASE TABLE", "BASE TABLE", "MATERIALIZED VIEW", "BASE TABLE", "VIEW"],
+        ["VIEW", "BASE TABLE", "EXTERNAL TABLE", "BASE TABLE", "MATERIALIZED VIEW", "BASE TABLE", "VIEW"],
         "{:?}",
         col(&types, "TABLE_NAME")
     );
-    assert_eq!(col(&types, "IS_TRANSIENT")[4], "YES");
+    assert_eq!(col(&types, "IS_TRANSIENT")[5], "YES");
+    let ext = select(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT TABLE_TYPE, ROW_COUNT FROM SALES.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'EXT_CLICKS'",
+    );
+    assert_eq!(col(&ext, "TABLE_TYPE"), ["EXTERNAL TABLE"]);
+    assert_eq!(col(&ext, "ROW_COUNT"), ["NULL"], "external tables have no row count");
     assert_eq!(col(&types, "ROW_COUNT")[0], "NULL", "views have no row count");
     let tc = select(
         &mut e,
