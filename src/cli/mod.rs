@@ -3,6 +3,7 @@
 //! Owns argument parsing and exit-code policy only. Each subcommand lives in its own file and does its work
 //! through the library modules (`emulator`, `sqlapi`, `catalog`, ...); no protocol or storage logic here.
 
+mod auth;
 mod catalog;
 mod emulator;
 mod run;
@@ -42,6 +43,9 @@ pub enum Command {
     Run(run::RunArgs),
     /// Check a config file and list every problem by key (exit 2 when there are any).
     Validate(validate::ValidateArgs),
+    /// Log in (OAuth, Scalekit) or print a key's fingerprint.
+    #[command(subcommand)]
+    Auth(auth::AuthCommand),
 }
 
 /// How a command ended when it did not fail outright.
@@ -86,5 +90,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Search(args) => catalog::search(args),
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
+        Command::Auth(cmd) => auth::run(cmd).await,
     }
 }

@@ -17,8 +17,8 @@ pub mod ddl_grant;
 pub mod ddl_table;
 pub mod engine;
 pub mod generate;
-pub mod info_schema;
 pub mod info_rows;
+pub mod info_schema;
 pub mod lexer;
 pub mod model;
 pub mod model_types;
@@ -44,6 +44,12 @@ pub mod requestlog;
 pub mod server;
 mod submit;
 pub mod tokens;
+
+// Auth: credentials, key-pair JWT, OAuth endpoints, the Scalekit stand-in.
+pub mod credentials;
+pub mod jwt;
+pub mod oauth;
+pub mod scalekit;
 
 pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, Executor, Options, StartError};
 
