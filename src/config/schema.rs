@@ -322,6 +322,7 @@ pub struct FiltersConfig {
     pub kinds: KindsConfig,
 }
 
+
 /// `[accounts.filters.kinds]`: every kind is on by default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
