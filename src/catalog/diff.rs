@@ -114,7 +114,7 @@ pub(crate) fn apply(
 fn apply_baseline(tx: &Transaction<'_>, acc: i64, run: i64) -> Result<RunSummary> {
     let objects = tx.execute(
         "INSERT OR REPLACE INTO versions (account_id, kind, p1, p2, p3, p4, p5, attrs, first_run)
-         SELECT ?1, kind, p1, p2, p3, p4, p5, attrs, ?2 FROM stage ORDER BY kind, p1, p2, p3, p4, p5, rowid",
+         SELECT ?1, kind, p1, p2, p3, p4, p5, attrs, ?2 FROM stage ORDER BY rowid",
         params![acc, run],
     )?;
     record_stats(tx, acc, run)?;
