@@ -80,6 +80,9 @@ pub struct RunWriter<'c> {
     pub(crate) account_id: i64,
     pub(crate) ledger: BTreeMap<String, LedgerEntry>,
     pub(crate) rows_in_tx: usize,
+    pub(crate) in_tx: bool,
+    /// The account had no versions when the run began (see `diff::apply_baseline`).
+    pub(crate) baseline: bool,
     pub(crate) staged: u64,
 }
 
@@ -100,8 +103,18 @@ impl Catalog {
             rusqlite::params![account_id, now()],
         )?;
         let run_id = self.conn.last_insert_rowid();
-        super::diff::create_stage(&self.conn)?;
-        Ok(RunWriter { cat: self, run_id, account_id, ledger: BTreeMap::new(), rows_in_tx: 0, staged: 0 })
+        let baseline = super::diff::is_baseline(&self.conn, account_id)?;
+        super::diff::create_stage(&self.conn, baseline)?;
+        Ok(RunWriter {
+            baseline,
+            cat: self,
+            run_id,
+            account_id,
+            ledger: BTreeMap::new(),
+            rows_in_tx: 0,
+            in_tx: false,
+            staged: 0,
+        })
     }
 }
 
@@ -120,8 +133,9 @@ impl RunWriter<'_> {
         let entry = self.ledger.entry(label.clone()).or_insert_with(|| LedgerEntry::pending(scope));
         let mut n = 0u64;
         {
-            if self.rows_in_tx == 0 {
+            if !self.in_tx {
                 self.cat.conn.execute_batch("BEGIN")?;
+                self.in_tx = true;
             }
             let mut stmt = self.cat.conn.prepare_cached(super::diff::STAGE_INSERT)?;
             for obj in objects {
@@ -143,7 +157,7 @@ impl RunWriter<'_> {
                 self.rows_in_tx += 1;
                 if self.rows_in_tx >= STAGE_BATCH {
                     self.cat.conn.execute_batch("COMMIT; BEGIN")?;
-                    self.rows_in_tx = 1;
+                    self.rows_in_tx = 0;
                 }
             }
         }
@@ -166,8 +180,9 @@ impl RunWriter<'_> {
     }
 
     fn end_stage_tx(&mut self) -> Result<()> {
-        if self.rows_in_tx > 0 {
+        if self.in_tx {
             self.cat.conn.execute_batch("COMMIT")?;
+            self.in_tx = false;
             self.rows_in_tx = 0;
         }
         Ok(())
@@ -188,7 +203,7 @@ impl RunWriter<'_> {
             .map(|e| e.scope.coverage())
             .collect();
         if matches!(status, RunStatus::Complete | RunStatus::Partial) {
-            summary = super::diff::apply(&tx, self.account_id, self.run_id, &complete)?;
+            summary = super::diff::apply(&tx, self.account_id, self.run_id, &complete, self.baseline)?;
         }
         summary.incomplete_scopes = self.ledger.values().filter(|e| !e.is_complete()).count() as u64;
         super::ledger::write(&tx, self.run_id, self.ledger.values())?;

@@ -5,6 +5,7 @@
 
 mod auth;
 mod catalog;
+mod connection;
 mod emulator;
 mod run;
 mod sql;
