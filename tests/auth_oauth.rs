@@ -33,6 +33,10 @@ fn free_port() -> u16 {
 }
 
 async fn setup(single_use: bool) -> Setup {
+    setup_with(single_use, Duration::from_secs(600)).await
+}
+
+async fn setup_with(single_use: bool, access_validity: Duration) -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_path_buf();
     let redirect = format!("http://127.0.0.1:{}/callback", free_port());
@@ -40,6 +44,7 @@ async fn setup(single_use: bool) -> Setup {
     let mut integration = Integration::new(CLIENT_ID, CLIENT_SECRET, &redirect, "jsmith");
     integration.single_use_refresh_tokens = single_use;
     integration.enforce_pkce = true;
+    integration.access_token_validity = access_validity;
     let oauth = OAuthServer::new(integration, creds.clone());
     let account = Account::from_sql("CREATE DATABASE AUTH_DB; CREATE SCHEMA AUTH_DB.APP;").unwrap();
     let emu =
@@ -175,4 +180,19 @@ async fn no_listen_login_and_single_use_refresh_tokens_are_persisted_before_use(
     let restarted = source(&s);
     s.creds.expire_access_tokens();
     assert!(run(&s, &restarted, "SHOW DATABASES").await.unwrap() > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_token_is_refreshed_before_it_expires_without_a_401() {
+    // OAUTH_ACCESS_TOKEN_VALIDITY = 4 s; snowcat refreshes at 80% (3.2 s), before the server would refuse.
+    let s = setup_with(false, Duration::from_secs(4)).await;
+    login(&s, false).await;
+    let tokens = source(&s);
+    run(&s, &tokens, "SHOW DATABASES").await.unwrap();
+    run(&s, &tokens, "SHOW DATABASES").await.unwrap();
+    let after_two = s.oauth.refreshes_served();
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    run(&s, &tokens, "SHOW DATABASES").await.unwrap();
+    assert!(s.oauth.refreshes_served() > after_two, "refreshed ahead of expiry");
+    assert!(s.emu.request_log().iter().all(|e| e.status != 401), "no request was refused");
 }

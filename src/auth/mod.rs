@@ -22,7 +22,7 @@ pub use oauth::{OAuthOptions, OAuthSource, TokenStore};
 pub use pat::PatSource;
 pub use scalekit::{ScalekitOptions, ScalekitSource};
 pub use secret::{SecretSource, WatchedSecret};
-pub use setup::{AuthSetup, build};
+pub use setup::{AuthSetup, build, build_with_metrics};
 
 /// Why a credential could not be produced. Messages name files and variables, never secret values.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -14,6 +14,7 @@ use super::pat::PatSource;
 use super::scalekit::{ScalekitOptions, ScalekitSource};
 use super::secret::SecretSource;
 use crate::config::{self as schema, AccountConfig};
+use crate::metrics::Metrics;
 use crate::sqlapi::{TokenSource, TokenType, account_base_url, parse_base_url};
 
 /// A token source and, for transports that proxy the SQL API, the base URL the client must use.
@@ -82,6 +83,14 @@ pub fn scalekit_options(cfg: &schema::ScalekitConfig) -> Result<ScalekitOptions,
 
 /// Build the token source of the single auth method configured for `account`.
 pub fn build(account: &AccountConfig) -> Result<AuthSetup, AuthError> {
+    build_with_metrics(account, None)
+}
+
+/// [`build`], counting OAuth refreshes (ok / failed) in `metrics`.
+pub fn build_with_metrics(
+    account: &AccountConfig,
+    metrics: Option<Arc<Metrics>>,
+) -> Result<AuthSetup, AuthError> {
     let auth = &account.auth;
     let methods = auth.methods();
     if methods.len() != 1 {
@@ -119,7 +128,11 @@ pub fn build(account: &AccountConfig) -> Result<AuthSetup, AuthError> {
         return Ok(direct(Arc::new(PatSource::with_type(SecretSource::File(cfg.path.clone()), token_type))));
     }
     if let Some(cfg) = &auth.oauth {
-        return Ok(direct(Arc::new(OAuthSource::new(oauth_options(account, cfg)?)?)));
+        let mut src = OAuthSource::new(oauth_options(account, cfg)?)?;
+        if let Some(m) = metrics {
+            src = src.with_metrics(m);
+        }
+        return Ok(direct(Arc::new(src)));
     }
     if let Some(cfg) = &auth.scalekit {
         let src = ScalekitSource::new(scalekit_options(cfg)?)?;

@@ -5,7 +5,7 @@
 //!
 //! Owns the access-token cache and refresh serialisation. Never logs a token or the client secret.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +15,7 @@ use super::relogin_message;
 use super::store::{StoredToken, TokenStore};
 use crate::auth::AuthError;
 use crate::auth::secret::SecretSource;
+use crate::metrics::Metrics;
 use crate::sqlapi::{BoxFuture, Token, TokenError, TokenSource, TokenType};
 
 /// Settings of an [`OAuthSource`] (and of `snowcat auth login`).
@@ -42,6 +43,7 @@ pub struct OAuthSource {
     http: reqwest::Client,
     cached: Mutex<Cached>,
     refreshing: tokio::sync::Mutex<()>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl std::fmt::Debug for OAuthSource {
@@ -56,7 +58,25 @@ impl OAuthSource {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| AuthError::Http(format!("cannot build the HTTP client: {e}")))?;
-        Ok(OAuthSource { opts, http, cached: Mutex::new(Cached::default()), refreshing: Default::default() })
+        Ok(OAuthSource {
+            opts,
+            http,
+            cached: Mutex::new(Cached::default()),
+            refreshing: Default::default(),
+            metrics: None,
+        })
+    }
+
+    /// Count refreshes in `snowcat_token_refreshes_total` / `snowcat_token_refresh_failures_total`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count(&self, ok: bool) {
+        if let Some(m) = &self.metrics {
+            m.token_refresh(&self.opts.account_name, ok);
+        }
     }
 
     fn cached(&self) -> std::sync::MutexGuard<'_, Cached> {
@@ -82,7 +102,9 @@ impl OAuthSource {
         if let Some(t) = self.fresh()? {
             return Ok(t);
         }
-        self.refresh().await
+        let result = self.refresh().await;
+        self.count(result.is_ok());
+        result
     }
 
     async fn refresh(&self) -> Result<Token, AuthError> {
