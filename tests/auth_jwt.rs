@@ -146,3 +146,76 @@ fn fingerprint_command_prints_openssls_fingerprint() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), KEY2_FP);
 }
+
+/// The emulator checks claims the way sql-api-v2.md §7 says: every failure is 390144.
+#[test]
+fn emulator_refuses_jwts_with_bad_claims() {
+    use snowcat::auth::jwt::{Claims, sign};
+    use snowcat::emulator::tokens::{TokenType, TokenVerifier};
+    let creds = Credentials::new("MYORG-MYACCOUNT");
+    creds.set_public_key("CRAWLER", 1, &pem("key1_pub.pem")).unwrap();
+    let key = snowcat::auth::load_private_key(&key("key1_pkcs8.pem"), None).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let verify = |c: &Claims| {
+        let jwt = sign(&key, c).unwrap();
+        creds.verify(secrecy::ExposeSecret::expose_secret(&jwt), TokenType::KeypairJwt)
+    };
+    let good = Claims::new("myorg-myaccount", "crawler", KEY1_FP, now - 10, Duration::from_secs(3000));
+    assert_eq!(verify(&good).unwrap().user.as_deref(), Some("CRAWLER"));
+    let mut too_long = good.clone();
+    too_long.exp = too_long.iat + 7200;
+    let mut expired = good.clone();
+    (expired.iat, expired.exp) = (now - 4000, now - 400);
+    let mut other_account = good.clone();
+    other_account.sub = "OTHERORG-ACCT.CRAWLER".into();
+    other_account.iss = format!("OTHERORG-ACCT.CRAWLER.{KEY1_FP}");
+    let mut wrong_fp = good.clone();
+    wrong_fp.iss = format!("MYORG-MYACCOUNT.CRAWLER.{KEY2_FP}");
+    // The org-account form without its hyphen (the docs' Python sample trap) is a different account.
+    let mangled = Claims::new("myorg", "crawler", KEY1_FP, now - 10, Duration::from_secs(3000));
+    for (name, c) in [
+        ("lifetime over 1 h", too_long),
+        ("expired", expired),
+        ("other account", other_account),
+        ("unregistered fingerprint", wrong_fp),
+        ("account cut at the hyphen", mangled),
+    ] {
+        let err = verify(&c).unwrap_err();
+        assert_eq!((name, err.code.as_str()), (name, "390144"));
+    }
+}
+
+/// Benchmark (run with `--ignored --nocapture`): RS256 signing and the emulator's verification, per JWT.
+#[test]
+#[ignore]
+fn bench_jwt_sign_and_verify() {
+    use snowcat::auth::jwt::{Claims, sign};
+    use snowcat::emulator::tokens::{TokenType, TokenVerifier};
+    let creds = Credentials::new("MYORG-MYACCOUNT");
+    creds.set_public_key("CRAWLER", 1, &pem("key1_pub.pem")).unwrap();
+    let load = std::time::Instant::now();
+    let key =
+        snowcat::auth::load_private_key(&key("key1_des3.pem"), Some(&"test-passphrase-not-secret".into()))
+            .unwrap();
+    let load = load.elapsed();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let n = 200;
+    let t = std::time::Instant::now();
+    let jwts: Vec<_> = (0..n)
+        .map(|i| {
+            let c = Claims::new("myorg-myaccount", "crawler", KEY1_FP, now - i, Duration::from_secs(3000));
+            sign(&key, &c).unwrap()
+        })
+        .collect();
+    let signed = t.elapsed();
+    let t = std::time::Instant::now();
+    for j in &jwts {
+        creds.verify(secrecy::ExposeSecret::expose_secret(j), TokenType::KeypairJwt).unwrap();
+    }
+    let verified = t.elapsed();
+    println!(
+        "des3 key load+decrypt {load:?}; sign {:?}/JWT; verify {:?}/JWT (n={n})",
+        signed / n as u32,
+        verified / n as u32
+    );
+}

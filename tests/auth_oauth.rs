@@ -196,3 +196,77 @@ async fn access_token_is_refreshed_before_it_expires_without_a_401() {
     assert!(s.oauth.refreshes_served() > after_two, "refreshed ahead of expiry");
     assert!(s.emu.request_log().iter().all(|e| e.status != 401), "no request was refused");
 }
+
+/// The emulator's token endpoint refuses a wrong PKCE verifier, a reused code and bad client credentials
+/// with Snowflake's error body (sql-api-v2.md §8.3).
+#[tokio::test]
+async fn token_endpoint_errors_follow_the_documented_shape() {
+    let s = setup(false).await;
+    let base = s.emu.base_url();
+    let redirect = {
+        let cfg = snowcat::config::load(&s.config).unwrap();
+        cfg.accounts[0].auth.oauth.as_ref().unwrap().redirect_uri.clone()
+    };
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // S256 challenge of the RFC 7636 example verifier.
+    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    let authorize = |state: &str| {
+        let url = format!("{base}/oauth/authorize");
+        let q = [
+            ("client_id", CLIENT_ID),
+            ("response_type", "code"),
+            ("redirect_uri", redirect.as_str()),
+            ("scope", "refresh_token"),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ];
+        http.get(url).query(&q).query(&[("state", state)]).send()
+    };
+    let resp = authorize("abc").await.unwrap();
+    assert_eq!(resp.status(), 302);
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with(&redirect) && location.contains("state=abc"), "{location}");
+    let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    let exchange = |verifier: &str, secret: &str| {
+        http.post(format!("{base}/oauth/token-request"))
+            .basic_auth(CLIENT_ID, Some(secret))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", redirect.as_str()),
+                ("code_verifier", verifier),
+            ])
+            .send()
+    };
+    let bad_client = exchange("x", "wrong-secret").await.unwrap();
+    assert_eq!(bad_client.status(), 401);
+    let body: serde_json::Value = bad_client.json().await.unwrap();
+    assert_eq!((body["error"].as_str(), body["success"].as_bool()), (Some("invalid_client"), Some(false)));
+    let bad_pkce = exchange("not-the-verifier", CLIENT_SECRET).await.unwrap();
+    assert_eq!(bad_pkce.status(), 400);
+    assert_eq!(bad_pkce.json::<serde_json::Value>().await.unwrap()["error"], "invalid_grant");
+    // The code was consumed by the failed attempt: single use, even with the right verifier now.
+    let reused = exchange("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", CLIENT_SECRET).await.unwrap();
+    assert_eq!(reused.status(), 400);
+    // A fresh code with the right verifier works and returns the documented fields.
+    let resp = authorize("def").await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    let ok = http
+        .post(format!("{base}/oauth/token-request"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect.as_str()),
+            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let body: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!((body["token_type"].as_str(), body["expires_in"].as_u64()), (Some("Bearer"), Some(600)));
+    assert_eq!(body["username"], "JSMITH");
+    assert!(body["refresh_token"].is_string());
+}
