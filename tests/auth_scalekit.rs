@@ -121,3 +121,39 @@ identifier = "user_7"
     assert_eq!(reqwest::get(link.trim()).await.unwrap().status(), 200);
     assert!(run(&source(&sk, &dir, "user_7")).await.unwrap() > 0);
 }
+
+#[tokio::test]
+async fn scalekit_token_is_renewed_on_401() {
+    let (_emu, sk, dir) = setup().await;
+    sk.set_account("snowflake", "user_1", "ACTIVE", Some(SF_TOKEN));
+    let src = source(&sk, &dir, "user_1");
+    assert!(run(&src).await.unwrap() > 0);
+    assert_eq!(sk.tokens_issued(), 1, "one token serves many requests");
+    // Scalekit forgets the token: the proxy answers 401, snowcat fetches a new one and the statement runs.
+    sk.revoke_tokens();
+    assert!(run(&src).await.unwrap() > 0);
+    assert_eq!(sk.tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn scalekit_token_with_a_short_life_is_renewed_ahead_of_time() {
+    let (emu, _sk, dir) = setup().await;
+    let sk = ScalekitHandle::start(StandInConfig {
+        client_id: "skc_123".into(),
+        client_secret: "sk-secret-xyz".into(),
+        connections: vec!["snowflake".into()],
+        upstream: emu.base_url(),
+        snowflake_token: SF_TOKEN.into(),
+        token_lifetime: Duration::from_secs(1),
+    })
+    .await
+    .unwrap();
+    sk.set_account("snowflake", "user_2", "ACTIVE", Some(SF_TOKEN));
+    let src = source(&sk, &dir, "user_2");
+    assert!(run(&src).await.unwrap() > 0);
+    let before = sk.tokens_issued();
+    // 80% of a 1 s lifetime has passed: the next request uses a new token without waiting for a 401.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(run(&src).await.unwrap() > 0);
+    assert!(sk.tokens_issued() > before);
+}

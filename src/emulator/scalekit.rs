@@ -50,6 +50,7 @@ struct Data {
     accounts: Vec<Account>,
     links: HashMap<String, usize>,
     tokens: Vec<String>,
+    issued: usize,
     proxied: usize,
 }
 
@@ -144,6 +145,16 @@ impl ScalekitHandle {
         }
     }
 
+    /// Revoke every client-credentials token issued so far (the next call with one gets 401).
+    pub fn revoke_tokens(&self) {
+        self.inner.data().tokens.clear();
+    }
+
+    /// Client-credentials tokens issued so far.
+    pub fn tokens_issued(&self) -> usize {
+        self.inner.data().issued
+    }
+
     /// Requests forwarded through the proxy so far.
     pub fn proxied(&self) -> usize {
         self.inner.data().proxied
@@ -190,7 +201,11 @@ async fn token(State(srv): St, body: Bytes) -> Response {
         return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
     }
     let tok = random_id("sk-tok-");
-    srv.data().tokens.push(tok.clone());
+    {
+        let mut d = srv.data();
+        d.tokens.push(tok.clone());
+        d.issued += 1;
+    }
     let body = json!({"access_token": tok, "token_type": "Bearer",
         "expires_in": srv.cfg.token_lifetime.as_secs(), "scope": "openid"});
     axum::Json(body).into_response()
