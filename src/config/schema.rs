@@ -322,7 +322,6 @@ pub struct FiltersConfig {
     pub kinds: KindsConfig,
 }
 
-
 /// `[accounts.filters.kinds]`: every kind is on by default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

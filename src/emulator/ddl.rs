@@ -23,7 +23,13 @@ pub struct DdlContext {
 
 impl DdlContext {
     pub fn loader() -> Self {
-        DdlContext { role: "ACCOUNTADMIN".into(), database: None, schema: None, now_ms: None, allow_use: true }
+        DdlContext {
+            role: "ACCOUNTADMIN".into(),
+            database: None,
+            schema: None,
+            now_ms: None,
+            allow_use: true,
+        }
     }
 }
 
@@ -53,19 +59,39 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
         "GRANT" | "REVOKE" => super::ddl_grant::grant(account, ctx, &mut c),
         "COMMENT" => comment_on(account, ctx, &mut c),
         "DROP" => drop_stmt(account, ctx, &mut c),
-        "ALTER" if c.word_at(1).as_deref() == Some("WAREHOUSE") => super::ddl_account::alter_warehouse(account, &mut c),
-        "ALTER" if c.word_at(1).as_deref() == Some("TABLE") => super::ddl_table::alter_table(account, ctx, sql),
+        "ALTER" if c.word_at(1).as_deref() == Some("WAREHOUSE") => {
+            super::ddl_account::alter_warehouse(account, &mut c)
+        }
+        "ALTER" if c.word_at(1).as_deref() == Some("TABLE") => {
+            super::ddl_table::alter_table(account, ctx, sql)
+        }
         "CREATE" => create(account, ctx, &mut c, sql),
         _ => Err(SqlError::syntax(format!("unsupported DDL statement '{}'", first))),
     }
 }
 
-fn create(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor, sql: &str) -> Result<String, SqlError> {
+fn create(
+    account: &mut Account,
+    ctx: &mut DdlContext,
+    c: &mut Cursor,
+    sql: &str,
+) -> Result<String, SqlError> {
     c.expect_kw("CREATE")?;
     let or_replace = c.kws(&["OR", "REPLACE"]);
     let mut mods = Vec::new();
     while let Some(w) = c.word_at(0) {
-        if matches!(w.as_str(), "TRANSIENT" | "TEMPORARY" | "TEMP" | "SECURE" | "MATERIALIZED" | "EXTERNAL" | "LOCAL" | "GLOBAL" | "VOLATILE") {
+        if matches!(
+            w.as_str(),
+            "TRANSIENT"
+                | "TEMPORARY"
+                | "TEMP"
+                | "SECURE"
+                | "MATERIALIZED"
+                | "EXTERNAL"
+                | "LOCAL"
+                | "GLOBAL"
+                | "VOLATILE"
+        ) {
             mods.push(w);
             c.kw(&mods[mods.len() - 1].clone());
         } else {
@@ -187,7 +213,14 @@ fn create_schema(
         tables: Vec::new(),
     });
     grant_ownership(account, ctx, GrantTarget::Schema(db.clone(), name.clone()), now);
-    super::ddl_grant::apply_future_grants(account, &db, None, "SCHEMA", &GrantTarget::Schema(db.clone(), name.clone()), now);
+    super::ddl_grant::apply_future_grants(
+        account,
+        &db,
+        None,
+        "SCHEMA",
+        &GrantTarget::Schema(db.clone(), name.clone()),
+        now,
+    );
     ctx.database = Some(db);
     ctx.schema = Some(name.clone());
     Ok(format!("Schema {name} successfully created."))
@@ -213,7 +246,10 @@ fn no_current(kind: &str) -> SqlError {
     SqlError::new(
         "090105",
         "22000",
-        format!("Cannot perform this operation. This session does not have a current {kind}. Call 'USE {}', or use a qualified name.", kind.to_uppercase()),
+        format!(
+            "Cannot perform this operation. This session does not have a current {kind}. Call 'USE {}', or use a qualified name.",
+            kind.to_uppercase()
+        ),
     )
 }
 
@@ -288,7 +324,9 @@ fn drop_database(account: &mut Account, name: &str) {
         _ => false,
     });
     account.future_grants.retain(|f| match &f.scope {
-        super::model_types::FutureScope::Database(d) | super::model_types::FutureScope::Schema(d, _) => d != name,
+        super::model_types::FutureScope::Database(d) | super::model_types::FutureScope::Schema(d, _) => {
+            d != name
+        }
     });
 }
 

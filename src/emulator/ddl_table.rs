@@ -15,9 +15,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use super::ddl::{DdlContext, already_exists, grant_ownership, resolve_object};
 use super::lexer::normalize_ident;
 use super::model::Account;
-use super::model_types::{
-    Column, Constraint, ConstraintKind, ForeignRef, GrantTarget, Table, TableKind,
-};
+use super::model_types::{Column, Constraint, ConstraintKind, ForeignRef, GrantTarget, Table, TableKind};
 use super::result::SqlError;
 use super::types::parse_type;
 
@@ -80,8 +78,8 @@ fn comment_text(c: &CommentDef) -> String {
 
 fn column_from(def: &sqlparser::ast::ColumnDef) -> Result<Column, SqlError> {
     let ty_text = def.data_type.to_string();
-    let data_type = parse_type(&ty_text)
-        .ok_or_else(|| SqlError::syntax(format!("unsupported data type '{ty_text}'")))?;
+    let data_type =
+        parse_type(&ty_text).ok_or_else(|| SqlError::syntax(format!("unsupported data type '{ty_text}'")))?;
     let mut col = Column {
         name: ident(&def.name),
         data_type,
@@ -126,8 +124,13 @@ fn constraints_from(
     rely: &[bool],
     now: i64,
 ) -> Result<Vec<Constraint>, SqlError> {
-    let mut raw: Vec<(Option<Ident>, ConstraintKind, Vec<String>, Option<&sqlparser::ast::ForeignKeyConstraint>, Option<bool>)> =
-        Vec::new();
+    let mut raw: Vec<(
+        Option<Ident>,
+        ConstraintKind,
+        Vec<String>,
+        Option<&sqlparser::ast::ForeignKeyConstraint>,
+        Option<bool>,
+    )> = Vec::new();
     for def in columns {
         let col = ident(&def.name);
         for opt in &def.options {
@@ -245,7 +248,8 @@ fn foreign_ref(
     if columns.is_empty() {
         columns = target.columns.clone();
     }
-    let rule = |a: &Option<sqlparser::ast::ReferentialAction>| a.map_or("NO ACTION".to_string(), |a| a.to_string());
+    let rule =
+        |a: &Option<sqlparser::ast::ReferentialAction>| a.map_or("NO ACTION".to_string(), |a| a.to_string());
     Ok(ForeignRef {
         database: pdb,
         schema: ps,
@@ -275,7 +279,11 @@ fn table_comment(ct: &sqlparser::ast::CreateTable) -> Option<String> {
 }
 
 /// CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|EXTERNAL] TABLE / [SECURE] [MATERIALIZED] VIEW.
-pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<String, SqlError> {
+pub fn create_table_or_view(
+    account: &mut Account,
+    ctx: &mut DdlContext,
+    sql: &str,
+) -> Result<String, SqlError> {
     let (clean, rely) = strip_rely(sql)?;
     let now = account.tick(ctx.now_ms);
     let (parts, mut table, or_replace, if_not_exists, copy_grants) = match parse_one(&clean)? {
@@ -291,11 +299,22 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
                 TableKind::Base
             };
             let columns = ct.columns.iter().map(column_from).collect::<Result<Vec<_>, _>>()?;
-            let constraints = constraints_from(account, ctx, &db, &s, &ct.columns, &ct.constraints, &rely, now)?;
-            let table = new_table(ctx, name_parts(&ct.name).pop().unwrap_or_default(), kind, now, columns, constraints);
+            let constraints =
+                constraints_from(account, ctx, &db, &s, &ct.columns, &ct.constraints, &rely, now)?;
+            let table = new_table(
+                ctx,
+                name_parts(&ct.name).pop().unwrap_or_default(),
+                kind,
+                now,
+                columns,
+                constraints,
+            );
             let mut table = table;
             table.comment = table_comment(&ct);
-            table.cluster_by = ct.cluster_by.as_ref().map(|c| format!("LINEAR({})", c.to_string().trim_matches(|ch| ch == '(' || ch == ')')));
+            table.cluster_by = ct
+                .cluster_by
+                .as_ref()
+                .map(|c| format!("LINEAR({})", c.to_string().trim_matches(|ch| ch == '(' || ch == ')')));
             (name_parts(&ct.name), table, ct.or_replace, ct.if_not_exists, ct.copy_grants)
         }
         Statement::CreateView(cv) => {
@@ -305,14 +324,25 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
                 .iter()
                 .map(|c| Column {
                     name: ident(&c.name),
-                    data_type: c.data_type.as_ref().and_then(|t| parse_type(&t.to_string())).unwrap_or(super::model_types::DataType::Text { length: super::types::MAX_TEXT }),
+                    data_type: c
+                        .data_type
+                        .as_ref()
+                        .and_then(|t| parse_type(&t.to_string()))
+                        .unwrap_or(super::model_types::DataType::Text { length: super::types::MAX_TEXT }),
                     nullable: true,
                     default: None,
                     identity: None,
                     comment: None,
                 })
                 .collect();
-            let mut table = new_table(ctx, name_parts(&cv.name).pop().unwrap_or_default(), kind, now, columns, Vec::new());
+            let mut table = new_table(
+                ctx,
+                name_parts(&cv.name).pop().unwrap_or_default(),
+                kind,
+                now,
+                columns,
+                Vec::new(),
+            );
             table.view_text = Some(sql.trim().to_string());
             table.secure = cv.secure;
             table.comment = cv.comment.clone();
@@ -343,7 +373,12 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
         .ok_or_else(|| SqlError::does_not_exist("Schema", &format!("{db}.{schema}")))?;
     let object_type = table.kind.object_type();
     sch.tables.push(table);
-    let target = GrantTarget::Object { kind: object_type, database: db.clone(), schema: schema.clone(), name: name.clone() };
+    let target = GrantTarget::Object {
+        kind: object_type,
+        database: db.clone(),
+        schema: schema.clone(),
+        name: name.clone(),
+    };
     if !account.grants.iter().any(|g| g.target == target && g.privilege == "OWNERSHIP") {
         grant_ownership(account, ctx, target.clone(), now);
     }
@@ -351,7 +386,14 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
     Ok(format!("{word} {name} successfully created."))
 }
 
-fn new_table(ctx: &DdlContext, name: String, kind: TableKind, now: i64, columns: Vec<Column>, constraints: Vec<Constraint>) -> Table {
+fn new_table(
+    ctx: &DdlContext,
+    name: String,
+    kind: TableKind,
+    now: i64,
+    columns: Vec<Column>,
+    constraints: Vec<Constraint>,
+) -> Table {
     let rows = if kind.is_view() || kind == TableKind::External { 0 } else { 0 };
     Table {
         name,
@@ -405,7 +447,16 @@ pub fn alter_table(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Re
     for op in &at.operations {
         match op {
             AlterTableOperation::AddConstraint { constraint, .. } => {
-                let cons = constraints_from(account, ctx, &db, &schema, &[], std::slice::from_ref(constraint), &rely, now)?;
+                let cons = constraints_from(
+                    account,
+                    ctx,
+                    &db,
+                    &schema,
+                    &[],
+                    std::slice::from_ref(constraint),
+                    &rely,
+                    now,
+                )?;
                 table_mut(account, &db, &schema, &name)?.constraints.extend(cons);
             }
             other => alter_one(table_mut(account, &db, &schema, &name)?, other, &mut *ctx, &db, &schema)?,
@@ -424,7 +475,9 @@ pub fn alter_table(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Re
         table_mut(account, &db, &schema, &name)?.name = new_name.clone();
         for g in &mut account.grants {
             if let GrantTarget::Object { database, schema: s, name: n, .. } = &mut g.target
-                && *database == db && *s == schema && *n == name
+                && *database == db
+                && *s == schema
+                && *n == name
             {
                 *n = new_name.clone();
             }
@@ -433,12 +486,31 @@ pub fn alter_table(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Re
     Ok("Statement executed successfully.".into())
 }
 
-fn table_mut<'a>(account: &'a mut Account, db: &str, schema: &str, name: &str) -> Result<&'a mut Table, SqlError> {
-    account.table_mut(db, schema, name).ok_or_else(|| SqlError::does_not_exist("Table", &format!("{db}.{schema}.{name}")))
+fn table_mut<'a>(
+    account: &'a mut Account,
+    db: &str,
+    schema: &str,
+    name: &str,
+) -> Result<&'a mut Table, SqlError> {
+    account
+        .table_mut(db, schema, name)
+        .ok_or_else(|| SqlError::does_not_exist("Table", &format!("{db}.{schema}.{name}")))
 }
 
-fn alter_one(t: &mut Table, op: &AlterTableOperation, _ctx: &mut DdlContext, _db: &str, _schema: &str) -> Result<(), SqlError> {
-    let invalid = |c: &str| SqlError::new("000904", "42000", format!("SQL compilation error: error line 0 at position 0\ninvalid identifier '{c}'"));
+fn alter_one(
+    t: &mut Table,
+    op: &AlterTableOperation,
+    _ctx: &mut DdlContext,
+    _db: &str,
+    _schema: &str,
+) -> Result<(), SqlError> {
+    let invalid = |c: &str| {
+        SqlError::new(
+            "000904",
+            "42000",
+            format!("SQL compilation error: error line 0 at position 0\ninvalid identifier '{c}'"),
+        )
+    };
     match op {
         AlterTableOperation::AddColumn { column_def, if_not_exists, .. } => {
             let col = column_from(column_def)?;
@@ -480,7 +552,8 @@ fn alter_one(t: &mut Table, op: &AlterTableOperation, _ctx: &mut DdlContext, _db
             match op {
                 AlterColumnOperation::SetDataType { data_type, .. } => {
                     let text = data_type.to_string();
-                    col.data_type = parse_type(&text).ok_or_else(|| SqlError::syntax(format!("unsupported data type '{text}'")))?;
+                    col.data_type = parse_type(&text)
+                        .ok_or_else(|| SqlError::syntax(format!("unsupported data type '{text}'")))?;
                 }
                 AlterColumnOperation::SetNotNull => col.nullable = false,
                 AlterColumnOperation::DropNotNull => col.nullable = true,
@@ -490,7 +563,9 @@ fn alter_one(t: &mut Table, op: &AlterTableOperation, _ctx: &mut DdlContext, _db
             }
         }
         AlterTableOperation::RenameTable { .. } => {}
-        AlterTableOperation::DropPrimaryKey { .. } => t.constraints.retain(|c| c.kind != ConstraintKind::PrimaryKey),
+        AlterTableOperation::DropPrimaryKey { .. } => {
+            t.constraints.retain(|c| c.kind != ConstraintKind::PrimaryKey)
+        }
         AlterTableOperation::DropConstraint { name, .. } => {
             let n = ident(name);
             t.constraints.retain(|c| c.name != n);

@@ -78,7 +78,12 @@ impl Engine {
     }
 
     /// Run one statement. DDL mutates the account; SHOW and SELECT read it as `session.role` sees it.
-    pub fn execute(&mut self, session: &Session, sql: &str, bindings: &[Binding]) -> Result<QueryResult, SqlError> {
+    pub fn execute(
+        &mut self,
+        session: &Session,
+        sql: &str,
+        bindings: &[Binding],
+    ) -> Result<QueryResult, SqlError> {
         let statements = split_statements(sql);
         let sql = match statements.as_slice() {
             [one] => *one,
@@ -87,7 +92,10 @@ impl Engine {
                 return Err(SqlError::new(
                     "000008",
                     "0A000",
-                    format!("Actual statement count {} did not match the desired statement count 1.", many.len()),
+                    format!(
+                        "Actual statement count {} did not match the desired statement count 1.",
+                        many.len()
+                    ),
                 ));
             }
         };
@@ -149,7 +157,8 @@ impl Engine {
         s.database = session.database.as_deref().map(|d| norm(d, &|x| a.database(x).is_some()));
         let db = s.database.clone().unwrap_or_default();
         s.schema = session.schema.as_deref().map(|sc| norm(sc, &|x| a.schema(&db, x).is_some()));
-        s.warehouse = session.warehouse.as_deref().map(|w| norm(w, &|x| a.warehouses.iter().any(|h| h.name == x)));
+        s.warehouse =
+            session.warehouse.as_deref().map(|w| norm(w, &|x| a.warehouses.iter().any(|h| h.name == x)));
         s.user = session.user.as_deref().map(|u| norm(u, &|x| a.user(x).is_some()));
         s
     }

@@ -33,7 +33,9 @@ fn check_scope(ctx: &ShowCtx, scope: &Scope) -> Result<(), SqlError> {
     let v = &ctx.view;
     let a = ctx.account;
     match scope {
-        Scope::Database(d) if a.database(d).is_none() || !v.show_database(d) => Err(SqlError::does_not_exist("Database", d)),
+        Scope::Database(d) if a.database(d).is_none() || !v.show_database(d) => {
+            Err(SqlError::does_not_exist("Database", d))
+        }
         Scope::Schema(d, s) if a.schema(d, s).is_none() || !v.show_schema(d, s) => {
             Err(SqlError::does_not_exist("Schema", &format!("{d}.{s}")))
         }
@@ -123,8 +125,14 @@ pub fn keys(ctx: &ShowCtx, opts: &ShowOpts, what: &str) -> Result<QueryResult, S
     }
     let mut columns = vec![ltz("created_on")];
     for name in [
-        "pk_database_name", "pk_schema_name", "pk_table_name", "pk_column_name", "fk_database_name", "fk_schema_name",
-        "fk_table_name", "fk_column_name",
+        "pk_database_name",
+        "pk_schema_name",
+        "pk_table_name",
+        "pk_column_name",
+        "fk_database_name",
+        "fk_schema_name",
+        "fk_table_name",
+        "fk_column_name",
     ] {
         columns.push(text(name));
     }
