@@ -8,6 +8,7 @@ mod connection;
 mod emulator;
 mod run;
 mod sql;
+mod tool;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Check a config file and list every problem by key (exit 2 when there are any).
     Validate(validate::ValidateArgs),
+    /// Run one of the ten metadata tools of the Scalekit Snowflake connector live (what the crawler sees).
+    Tool(tool::ToolArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -87,5 +90,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Search(args) => catalog::search(args),
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
+        Command::Tool(args) => tool::run(args).await,
     }
 }
