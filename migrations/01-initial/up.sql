@@ -1,4 +1,5 @@
 -- snowcat catalog schema, version 1.
+-- Attributes are JSON objects with null fields left out (absent = NULL).
 -- Versions are validity intervals: a version holds from first_run (inclusive) to end_run (exclusive);
 -- end_run IS NULL means current. An unchanged run writes no version rows. A run's versions, changes and
 -- ledger rows are written in the same transaction that marks the run committed.
@@ -51,8 +52,8 @@ CREATE TABLE versions (
     end_run    INTEGER
 );
 CREATE UNIQUE INDEX versions_current ON versions (account_id, kind, p1, p2, p3, p4, p5) WHERE end_run IS NULL;
-CREATE INDEX versions_history ON versions (account_id, kind, first_run);
-CREATE INDEX versions_ended ON versions (end_run) WHERE end_run IS NOT NULL;
+-- Past versions, by key (for `show --at`); small, since only changed objects have past versions.
+CREATE INDEX versions_past ON versions (account_id, kind, p1, p2, p3) WHERE end_run IS NOT NULL;
 
 CREATE TABLE changes (
     id         INTEGER PRIMARY KEY,

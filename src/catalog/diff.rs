@@ -54,6 +54,11 @@ pub(crate) fn drop_stage(conn: &Connection) -> Result<()> {
 
 /// Diff the stage against account `acc`'s current versions and record run `run`.
 pub(crate) fn apply(tx: &Transaction<'_>, acc: i64, run: i64, complete: &[Coverage]) -> Result<RunSummary> {
+    // The account's first recorded state is the baseline: its objects are not reported as `added`.
+    let baseline: bool =
+        tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM versions WHERE account_id = ?1)", [acc], |r| {
+            r.get(0)
+        })?;
     tx.execute(
         &format!(
             "INSERT INTO d_added SELECT s.rowid FROM stage s WHERE NOT EXISTS (SELECT 1 FROM versions v
@@ -73,7 +78,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, acc: i64, run: i64, complete: &[Covera
     }
     cascade_removed(tx, acc)?;
     super::rename::detect(tx, acc, run)?;
-    record_added_removed(tx, run)?;
+    record_added_removed(tx, run, baseline)?;
     record_modified(tx, run)?;
     tx.execute(
         "UPDATE versions SET end_run = ?1 WHERE id IN
@@ -135,20 +140,23 @@ fn cascade_removed(tx: &Transaction<'_>, acc: i64) -> Result<()> {
 
 const SECURITY_CASE: &str = "CASE WHEN kind IN ('grant', 'role_membership', 'future_grant')";
 
-fn record_added_removed(tx: &Transaction<'_>, run: i64) -> Result<()> {
+fn record_added_removed(tx: &Transaction<'_>, run: i64, baseline: bool) -> Result<()> {
     tx.execute(
         &format!(
-            "INSERT INTO changes (run_id, kind, p1, p2, p3, p4, p5, change, before, severity)
-             SELECT ?1, kind, p1, p2, p3, p4, p5, 'removed', attrs,
+            "INSERT INTO changes (run_id, kind, p1, p2, p3, p4, p5, change, severity)
+             SELECT ?1, kind, p1, p2, p3, p4, p5, 'removed',
                  {SECURITY_CASE} THEN 'security' ELSE 'breaking' END
              FROM versions WHERE id IN (SELECT vid FROM d_removed) ORDER BY kind, p1, p2, p3, p4, p5"
         ),
         [run],
     )?;
+    if baseline {
+        return Ok(());
+    }
     tx.execute(
         &format!(
-            "INSERT INTO changes (run_id, kind, p1, p2, p3, p4, p5, change, after, severity)
-             SELECT ?1, kind, p1, p2, p3, p4, p5, 'added', attrs,
+            "INSERT INTO changes (run_id, kind, p1, p2, p3, p4, p5, change, severity)
+             SELECT ?1, kind, p1, p2, p3, p4, p5, 'added',
                  {SECURITY_CASE} THEN 'security' ELSE 'additive' END
              FROM stage WHERE rowid IN (SELECT sid FROM d_added) ORDER BY kind, p1, p2, p3, p4, p5"
         ),

@@ -417,18 +417,27 @@ impl Object {
         }
     }
 
-    /// The versioned attributes as canonical JSON (keys and volatile stats excluded).
+    /// The versioned attributes as canonical JSON: keys and volatile stats excluded, fields in name order,
+    /// null fields left out (absent reads as NULL).
     pub fn attrs_json(&self) -> Result<String, serde_json::Error> {
+        let mut v = self.attrs_value()?;
+        if let serde_json::Value::Object(m) = &mut v {
+            m.retain(|_, x| !x.is_null());
+        }
+        serde_json::to_string(&v)
+    }
+
+    fn attrs_value(&self) -> Result<serde_json::Value, serde_json::Error> {
         match self {
-            Object::Database(o) => serde_json::to_string(o),
-            Object::Schema(o) => serde_json::to_string(o),
-            Object::Table(o) => serde_json::to_string(o),
-            Object::Column(o) => serde_json::to_string(o),
-            Object::Constraint(o) => serde_json::to_string(o),
-            Object::Grant(o) => serde_json::to_string(o),
-            Object::RoleMembership(o) => serde_json::to_string(o),
-            Object::FutureGrant(o) => serde_json::to_string(o),
-            Object::Warehouse(o) => serde_json::to_string(o),
+            Object::Database(o) => serde_json::to_value(o),
+            Object::Schema(o) => serde_json::to_value(o),
+            Object::Table(o) => serde_json::to_value(o),
+            Object::Column(o) => serde_json::to_value(o),
+            Object::Constraint(o) => serde_json::to_value(o),
+            Object::Grant(o) => serde_json::to_value(o),
+            Object::RoleMembership(o) => serde_json::to_value(o),
+            Object::FutureGrant(o) => serde_json::to_value(o),
+            Object::Warehouse(o) => serde_json::to_value(o),
         }
     }
 

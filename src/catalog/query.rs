@@ -184,7 +184,11 @@ impl Catalog {
         let mut stmt = self.conn.prepare(
             "SELECT kind, p1, p2, p3, p4, p5, attrs FROM versions
              WHERE account_id = ?1 AND kind IN ('table', 'column', 'constraint') AND p1 = ?2 AND p2 = ?3
-               AND p3 = ?4 AND first_run <= ?5 AND (end_run IS NULL OR end_run > ?5)",
+               AND p3 = ?4 AND first_run <= ?5 AND end_run IS NULL
+             UNION ALL
+             SELECT kind, p1, p2, p3, p4, p5, attrs FROM versions
+             WHERE account_id = ?1 AND kind IN ('table', 'column', 'constraint') AND p1 = ?2 AND p2 = ?3
+               AND p3 = ?4 AND first_run <= ?5 AND end_run IS NOT NULL AND end_run > ?5",
         )?;
         let mut rows = stmt.query(rusqlite::params![acc, db, schema, table, run_id])?;
         let (mut t, mut columns, mut constraints) = (None, Vec::new(), Vec::new());

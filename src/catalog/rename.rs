@@ -49,17 +49,18 @@ fn count(tx: &Transaction<'_>, table: &str) -> Result<i64> {
 fn unique_pairs<'a>(
     old: &'a [Side],
     new: &'a [Side],
-    sig: impl Fn(&Side) -> Option<String>,
+    old_sig: impl Fn(&Side) -> Option<String>,
+    new_sig: impl Fn(&Side) -> Option<String>,
 ) -> Vec<(&'a Side, &'a Side)> {
     let mut o: HashMap<String, Vec<&Side>> = HashMap::new();
     let mut n: HashMap<String, Vec<&Side>> = HashMap::new();
     for s in old {
-        if let Some(k) = sig(s) {
+        if let Some(k) = old_sig(s) {
             o.entry(k).or_default().push(s);
         }
     }
     for s in new {
-        if let Some(k) = sig(s) {
+        if let Some(k) = new_sig(s) {
             n.entry(k).or_default().push(s);
         }
     }
@@ -117,9 +118,8 @@ pub(crate) fn detect(tx: &Transaction<'_>, _acc: i64, run: i64) -> Result<()> {
         Some(format!("{}|{}", Value::Object(attrs), cols.join("\u{1f}")))
     };
     let mut moved_tables: HashMap<[String; 3], [String; 3]> = HashMap::new();
-    for (o, n) in unique_pairs(&old_tables, &new_tables, |s| table_sig(&old_sigs, s))
-        .into_iter()
-        .filter(|(o, n)| table_sig(&old_sigs, o) == table_sig(&new_sigs, n))
+    for (o, n) in
+        unique_pairs(&old_tables, &new_tables, |s| table_sig(&old_sigs, s), |s| table_sig(&new_sigs, s))
     {
         pair(tx, o, n)?;
         insert_change(
@@ -154,7 +154,7 @@ pub(crate) fn detect(tx: &Transaction<'_>, _acc: i64, run: i64) -> Result<()> {
         let Some(new_idx) = new_by_table.get(&table) else { continue };
         let olds: Vec<Side> = old_idx.iter().map(|i| clone_side(&remaining_old[*i])).collect();
         let news: Vec<Side> = new_idx.iter().map(|i| clone_side(&remaining_new[*i])).collect();
-        for (o, n) in unique_pairs(&olds, &news, |s| Some(s.attrs.clone())) {
+        for (o, n) in unique_pairs(&olds, &news, |s| Some(s.attrs.clone()), |s| Some(s.attrs.clone())) {
             pair(tx, o, n)?;
             insert_change(
                 tx,

@@ -80,6 +80,7 @@ pub struct RunWriter<'c> {
     pub(crate) account_id: i64,
     pub(crate) ledger: BTreeMap<String, LedgerEntry>,
     pub(crate) rows_in_tx: usize,
+    pub(crate) in_tx: bool,
     pub(crate) staged: u64,
 }
 
@@ -101,7 +102,15 @@ impl Catalog {
         )?;
         let run_id = self.conn.last_insert_rowid();
         super::diff::create_stage(&self.conn)?;
-        Ok(RunWriter { cat: self, run_id, account_id, ledger: BTreeMap::new(), rows_in_tx: 0, staged: 0 })
+        Ok(RunWriter {
+            cat: self,
+            run_id,
+            account_id,
+            ledger: BTreeMap::new(),
+            rows_in_tx: 0,
+            in_tx: false,
+            staged: 0,
+        })
     }
 }
 
@@ -120,8 +129,9 @@ impl RunWriter<'_> {
         let entry = self.ledger.entry(label.clone()).or_insert_with(|| LedgerEntry::pending(scope));
         let mut n = 0u64;
         {
-            if self.rows_in_tx == 0 {
+            if !self.in_tx {
                 self.cat.conn.execute_batch("BEGIN")?;
+                self.in_tx = true;
             }
             let mut stmt = self.cat.conn.prepare_cached(super::diff::STAGE_INSERT)?;
             for obj in objects {
@@ -143,7 +153,7 @@ impl RunWriter<'_> {
                 self.rows_in_tx += 1;
                 if self.rows_in_tx >= STAGE_BATCH {
                     self.cat.conn.execute_batch("COMMIT; BEGIN")?;
-                    self.rows_in_tx = 1;
+                    self.rows_in_tx = 0;
                 }
             }
         }
@@ -166,8 +176,9 @@ impl RunWriter<'_> {
     }
 
     fn end_stage_tx(&mut self) -> Result<()> {
-        if self.rows_in_tx > 0 {
+        if self.in_tx {
             self.cat.conn.execute_batch("COMMIT")?;
+            self.in_tx = false;
             self.rows_in_tx = 0;
         }
         Ok(())

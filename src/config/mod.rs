@@ -1,10 +1,11 @@
 //! The daemon's configuration: the TOML schema with defaults, environment overrides and validation that
 //! reports every problem by key. Reads files; must not open connections or the catalog.
 //!
-//! Loading is: read the file -> parse as a TOML table -> refuse inline secrets (each one a problem naming
-//! its key) -> apply `SNOWCAT__SECTION__KEY` overrides -> type it (`deny_unknown_fields`) -> [`validate`].
+//! Loading is: read the file -> parse as a TOML table -> apply `SNOWCAT__SECTION__KEY` overrides -> refuse
+//! inline secrets (each one a problem naming its key) -> type it (`deny_unknown_fields`) -> [`validate`].
 //! Every problem found on the way is returned together, so an operator fixes a file in one pass.
 
+mod auth;
 mod env;
 mod schema;
 mod validate;
@@ -95,17 +96,24 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut doc: toml::Table = toml::from_str(text)
-        .map_err(|e| ConfigError::Invalid(vec![ConfigProblem::new("(file)", "", &toml_message(&e))]))?;
-    let mut problems = refuse_inline_secrets(&mut doc);
-    problems.extend(apply_overrides(&mut doc, env));
+    let mut doc: toml::Table = toml::from_str(text).map_err(|e| {
+        // Only the message and the line: the error's own rendering quotes the source line, which may
+        // hold a secret someone pasted inline.
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let key = line.map_or("(file)".to_string(), |l| format!("(file) line {l}"));
+        ConfigError::Invalid(vec![ConfigProblem::new(&key, "", e.message().trim())])
+    })?;
+    // Overrides first, so a secret injected inline through SNOWCAT__... is refused the same way.
+    let mut problems = apply_overrides(&mut doc, env);
+    problems.extend(refuse_inline_secrets(&mut doc));
+    let original = doc.clone();
     match toml::Value::Table(doc).try_into::<Config>() {
         Ok(config) => {
             problems.extend(validate(&config));
             if problems.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(problems)) }
         }
-        Err(e) => {
-            problems.push(ConfigProblem::new("(schema)", "", &toml_message(&e)));
+        Err(_) => {
+            problems.extend(schema_problems(&original));
             Err(ConfigError::Invalid(problems))
         }
     }
@@ -113,6 +121,59 @@ where
 
 fn toml_message(e: &toml::de::Error) -> String {
     e.to_string().trim().replace('\n', " ")
+}
+
+/// Type each section (and each account) on its own, so every section's first schema error is reported,
+/// each under its key (`accounts[1].concurrency`), not only the first error of the file.
+fn schema_problems(doc: &toml::Table) -> Vec<ConfigProblem> {
+    fn check<T: serde::de::DeserializeOwned>(
+        prefix: &str,
+        value: &toml::Value,
+        out: &mut Vec<ConfigProblem>,
+    ) {
+        if let Err(e) = value.clone().try_into::<T>() {
+            let message = toml_message(&e);
+            // toml reports the failing field as "... in `a.b`"; fold it into the key.
+            let (msg, key) = match message.rsplit_once(" in `") {
+                Some((m, rest)) => (m.to_string(), format!("{prefix}.{}", rest.trim_end_matches('`'))),
+                None => match message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')) {
+                    Some((field, _)) => (message.clone(), format!("{prefix}.{field}")),
+                    None => (message.clone(), prefix.to_string()),
+                },
+            };
+            out.push(ConfigProblem::new(&key, "", &msg));
+        }
+    }
+    let mut out = Vec::new();
+    for (section, value) in doc {
+        match section.as_str() {
+            "catalog" => check::<CatalogConfig>("catalog", value, &mut out),
+            "http" => check::<HttpConfig>("http", value, &mut out),
+            "log" => check::<LogConfig>("log", value, &mut out),
+            "retention" => check::<RetentionConfig>("retention", value, &mut out),
+            "daemon" => check::<DaemonConfig>("daemon", value, &mut out),
+            "notifications" => check::<NotificationsConfig>("notifications", value, &mut out),
+            "accounts" => match value {
+                toml::Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        check::<AccountConfig>(&format!("accounts[{i}]"), item, &mut out);
+                    }
+                }
+                _ => {
+                    out.push(ConfigProblem::new("accounts", "", "must be an array of tables ([[accounts]])"))
+                }
+            },
+            other => out.push(ConfigProblem::new(
+                other,
+                "",
+                "unknown section (expected catalog, http, log, retention, daemon, notifications, accounts)",
+            )),
+        }
+    }
+    if out.is_empty() {
+        out.push(ConfigProblem::new("(file)", "", "the configuration does not match the schema"));
+    }
+    out
 }
 
 /// Key names that would hold a secret inline, and the key to use instead.

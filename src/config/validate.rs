@@ -318,9 +318,10 @@ fn secret_pair(
         let ok = var.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ok {
+            // Not echoed: a malformed name is often the secret itself pasted in the wrong place.
             p.add(
                 format!("{key}.{name}_env"),
-                var,
+                "<redacted>",
                 "not an environment variable name (the variable's NAME goes here, not the secret)",
             );
         }

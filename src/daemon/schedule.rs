@@ -56,7 +56,8 @@ impl Schedule {
     }
 
     /// The first occurrence strictly after `after`, in UTC. `None` if the expression never fires again.
-    /// A local time skipped by a spring-forward change does not fire that day; a repeated one fires once.
+    /// As in Vixie cron: a local time skipped by a spring-forward change fires when the clock jumps (e.g.
+    /// 02:30 fires at 03:00); a local time repeated by a fall-back change fires once, at its first instance.
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.cron
             .find_next_occurrence(&after.with_timezone(&self.tz), false)

@@ -19,11 +19,29 @@ pub struct DdlContext {
     pub now_ms: Option<i64>,
     /// Whether `USE ...` is allowed (scripts yes, the SQL API no).
     pub allow_use: bool,
+    /// Databases the role may touch (runtime only; `None` when loading a script). Naming any other
+    /// database answers 002003, as for a missing one.
+    pub usable_databases: Option<std::collections::HashSet<String>>,
 }
 
 impl DdlContext {
     pub fn loader() -> Self {
-        DdlContext { role: "ACCOUNTADMIN".into(), database: None, schema: None, now_ms: None, allow_use: true }
+        DdlContext {
+            role: "ACCOUNTADMIN".into(),
+            database: None,
+            schema: None,
+            now_ms: None,
+            allow_use: true,
+            usable_databases: None,
+        }
+    }
+
+    /// 002003 unless the role may use `db`.
+    pub fn check_database(&self, db: &str) -> Result<(), SqlError> {
+        match &self.usable_databases {
+            Some(set) if !set.contains(db) => Err(SqlError::does_not_exist("Database", db)),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -53,19 +71,39 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
         "GRANT" | "REVOKE" => super::ddl_grant::grant(account, ctx, &mut c),
         "COMMENT" => comment_on(account, ctx, &mut c),
         "DROP" => drop_stmt(account, ctx, &mut c),
-        "ALTER" if c.word_at(1).as_deref() == Some("WAREHOUSE") => super::ddl_account::alter_warehouse(account, &mut c),
-        "ALTER" if c.word_at(1).as_deref() == Some("TABLE") => super::ddl_table::alter_table(account, ctx, sql),
+        "ALTER" if c.word_at(1).as_deref() == Some("WAREHOUSE") => {
+            super::ddl_account::alter_warehouse(account, &mut c)
+        }
+        "ALTER" if c.word_at(1).as_deref() == Some("TABLE") => {
+            super::ddl_alter::alter_table(account, ctx, sql)
+        }
         "CREATE" => create(account, ctx, &mut c, sql),
         _ => Err(SqlError::syntax(format!("unsupported DDL statement '{}'", first))),
     }
 }
 
-fn create(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor, sql: &str) -> Result<String, SqlError> {
+fn create(
+    account: &mut Account,
+    ctx: &mut DdlContext,
+    c: &mut Cursor,
+    sql: &str,
+) -> Result<String, SqlError> {
     c.expect_kw("CREATE")?;
     let or_replace = c.kws(&["OR", "REPLACE"]);
     let mut mods = Vec::new();
     while let Some(w) = c.word_at(0) {
-        if matches!(w.as_str(), "TRANSIENT" | "TEMPORARY" | "TEMP" | "SECURE" | "MATERIALIZED" | "EXTERNAL" | "LOCAL" | "GLOBAL" | "VOLATILE") {
+        if matches!(
+            w.as_str(),
+            "TRANSIENT"
+                | "TEMPORARY"
+                | "TEMP"
+                | "SECURE"
+                | "MATERIALIZED"
+                | "EXTERNAL"
+                | "LOCAL"
+                | "GLOBAL"
+                | "VOLATILE"
+        ) {
             mods.push(w);
             c.kw(&mods[mods.len() - 1].clone());
         } else {
@@ -187,7 +225,14 @@ fn create_schema(
         tables: Vec::new(),
     });
     grant_ownership(account, ctx, GrantTarget::Schema(db.clone(), name.clone()), now);
-    super::ddl_grant::apply_future_grants(account, &db, None, "SCHEMA", &GrantTarget::Schema(db.clone(), name.clone()), now);
+    super::ddl_grant::apply_future_grants(
+        account,
+        &db,
+        None,
+        "SCHEMA",
+        &GrantTarget::Schema(db.clone(), name.clone()),
+        now,
+    );
     ctx.database = Some(db);
     ctx.schema = Some(name.clone());
     Ok(format!("Schema {name} successfully created."))
@@ -213,7 +258,10 @@ fn no_current(kind: &str) -> SqlError {
     SqlError::new(
         "090105",
         "22000",
-        format!("Cannot perform this operation. This session does not have a current {kind}. Call 'USE {}', or use a qualified name.", kind.to_uppercase()),
+        format!(
+            "Cannot perform this operation. This session does not have a current {kind}. Call 'USE {}', or use a qualified name.",
+            kind.to_uppercase()
+        ),
     )
 }
 
@@ -222,7 +270,13 @@ fn single(mut parts: Vec<String>) -> Result<String, SqlError> {
 }
 
 /// `[db.]schema` -> (db, schema) using the current database.
-pub fn resolve_schema(ctx: &DdlContext, mut parts: Vec<String>) -> Result<(String, String), SqlError> {
+pub fn resolve_schema(ctx: &DdlContext, parts: Vec<String>) -> Result<(String, String), SqlError> {
+    let (db, schema) = resolve_schema_name(ctx, parts)?;
+    ctx.check_database(&db)?;
+    Ok((db, schema))
+}
+
+fn resolve_schema_name(ctx: &DdlContext, mut parts: Vec<String>) -> Result<(String, String), SqlError> {
     match parts.len() {
         1 => Ok((ctx.database.clone().ok_or_else(|| no_current("database"))?, parts.remove(0))),
         2 => {
@@ -235,6 +289,12 @@ pub fn resolve_schema(ctx: &DdlContext, mut parts: Vec<String>) -> Result<(Strin
 
 /// `[[db.]schema.]object` -> (db, schema, object) using the current database and schema.
 pub fn resolve_object(ctx: &DdlContext, parts: Vec<String>) -> Result<(String, String, String), SqlError> {
+    let (db, schema, name) = resolve_object_name(ctx, parts)?;
+    ctx.check_database(&db)?;
+    Ok((db, schema, name))
+}
+
+fn resolve_object_name(ctx: &DdlContext, parts: Vec<String>) -> Result<(String, String, String), SqlError> {
     let mut p = parts;
     match p.len() {
         1 => Ok((
@@ -288,7 +348,9 @@ fn drop_database(account: &mut Account, name: &str) {
         _ => false,
     });
     account.future_grants.retain(|f| match &f.scope {
-        super::model_types::FutureScope::Database(d) | super::model_types::FutureScope::Schema(d, _) => d != name,
+        super::model_types::FutureScope::Database(d) | super::model_types::FutureScope::Schema(d, _) => {
+            d != name
+        }
     });
 }
 
@@ -354,6 +416,7 @@ fn comment_on(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Re
     let kind = c.word_at(0).ok_or_else(|| c.unexpected("object type"))?;
     c.kw(&kind);
     let parts = c.object_name()?;
+    let display = parts.join(".");
     c.expect_kw("IS")?;
     let text = c.string()?;
     let comment = if text.is_empty() { None } else { Some(text) };
@@ -395,7 +458,8 @@ fn comment_on(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Re
         _ => return Err(SqlError::syntax(format!("unsupported COMMENT ON {kind}"))),
     };
     if found.is_none() && !if_exists {
-        return Err(SqlError::does_not_exist("Object", "?"));
+        let title = kind[..1].to_string() + &kind[1..].to_lowercase();
+        return Err(SqlError::does_not_exist(&title, &display));
     }
     Ok("Statement executed successfully.".into())
 }

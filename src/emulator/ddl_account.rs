@@ -14,7 +14,12 @@ fn if_not_exists(c: &mut Cursor) -> bool {
     c.kws(&["IF", "NOT", "EXISTS"])
 }
 
-pub fn create_role(account: &mut Account, ctx: &DdlContext, c: &mut Cursor, or_replace: bool) -> Result<String, SqlError> {
+pub fn create_role(
+    account: &mut Account,
+    ctx: &DdlContext,
+    c: &mut Cursor,
+    or_replace: bool,
+) -> Result<String, SqlError> {
     c.expect_kw("ROLE")?;
     let ine = if_not_exists(c);
     let name = c.ident()?;
@@ -43,7 +48,12 @@ fn truthy(v: &str) -> bool {
     v.eq_ignore_ascii_case("TRUE")
 }
 
-pub fn create_user(account: &mut Account, ctx: &DdlContext, c: &mut Cursor, or_replace: bool) -> Result<String, SqlError> {
+pub fn create_user(
+    account: &mut Account,
+    ctx: &DdlContext,
+    c: &mut Cursor,
+    or_replace: bool,
+) -> Result<String, SqlError> {
     c.expect_kw("USER")?;
     let ine = if_not_exists(c);
     let name = c.ident()?;
@@ -98,21 +108,23 @@ fn size_display(v: &str) -> Result<String, SqlError> {
 }
 
 fn set_warehouse_prop(w: &mut Warehouse, key: &str, v: &str) -> Result<(), SqlError> {
-    let num = |v: &str| v.parse::<u32>().map_err(|_| SqlError::syntax(format!("invalid value '{v}' for property '{key}'")));
+    let num = |v: &str| {
+        v.parse::<u32>().map_err(|_| SqlError::syntax(format!("invalid value '{v}' for property '{key}'")))
+    };
     match key {
         "WAREHOUSE_SIZE" => w.size = size_display(v)?,
         "WAREHOUSE_TYPE" => w.warehouse_type = v.to_uppercase().replace('_', "-"),
         "MIN_CLUSTER_COUNT" => w.min_cluster_count = num(v)?,
         "MAX_CLUSTER_COUNT" => w.max_cluster_count = num(v)?,
         "SCALING_POLICY" => w.scaling_policy = v.to_uppercase(),
-        "AUTO_SUSPEND" => w.auto_suspend = if v.eq_ignore_ascii_case("NULL") || v == "0" { None } else { Some(num(v)?) },
-        "AUTO_RESUME" => w.auto_resume = truthy(v),
-        "INITIALLY_SUSPENDED" => {
-            if truthy(v) {
-                w.state = "SUSPENDED".into()
-            }
+        "AUTO_SUSPEND" => {
+            w.auto_suspend = if v.eq_ignore_ascii_case("NULL") || v == "0" { None } else { Some(num(v)?) }
         }
-        "RESOURCE_MONITOR" => w.resource_monitor = if v.eq_ignore_ascii_case("NULL") { None } else { Some(v.to_string()) },
+        "AUTO_RESUME" => w.auto_resume = truthy(v),
+        "INITIALLY_SUSPENDED" if truthy(v) => w.state = "SUSPENDED".into(),
+        "RESOURCE_MONITOR" => {
+            w.resource_monitor = if v.eq_ignore_ascii_case("NULL") { None } else { Some(v.to_string()) }
+        }
         "COMMENT" => w.comment = Some(v.to_string()),
         "ENABLE_QUERY_ACCELERATION" => w.enable_query_acceleration = truthy(v),
         "QUERY_ACCELERATION_MAX_SCALE_FACTOR" => w.query_acceleration_max_scale_factor = num(v)?,
@@ -144,7 +156,12 @@ pub fn new_warehouse(name: &str, owner: &str, now: i64, seq: usize) -> Warehouse
     }
 }
 
-pub fn create_warehouse(account: &mut Account, ctx: &DdlContext, c: &mut Cursor, or_replace: bool) -> Result<String, SqlError> {
+pub fn create_warehouse(
+    account: &mut Account,
+    ctx: &DdlContext,
+    c: &mut Cursor,
+    or_replace: bool,
+) -> Result<String, SqlError> {
     c.expect_kw("WAREHOUSE")?;
     let ine = if_not_exists(c);
     let name = c.ident()?;
@@ -232,7 +249,8 @@ pub fn drop_named(account: &mut Account, kind: &str, name: &str) -> bool {
             let before = account.roles.len();
             account.roles.retain(|r| r.name != name);
             account.grants.retain(|g| {
-                g.grantee != Grantee::Role(name.to_string()) && !matches!(&g.target, GrantTarget::Role(r) if r == name)
+                g.grantee != Grantee::Role(name.to_string())
+                    && !matches!(&g.target, GrantTarget::Role(r) if r == name)
             });
             account.future_grants.retain(|f| f.grantee != name);
             before != account.roles.len()

@@ -33,7 +33,11 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
     let privileges = privileges(c)?;
     c.expect_kw("ON")?;
     let on = on_clause(ctx, c)?;
-    if is_grant { c.expect_kw("TO")? } else { c.expect_kw("FROM")? }
+    if is_grant {
+        c.expect_kw("TO")?
+    } else {
+        c.expect_kw("FROM")?
+    }
     c.kw("ROLE");
     let grantee = c.ident()?;
     if !account.role_exists(&grantee) {
@@ -46,7 +50,10 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
             check_scope(account, &scope)?;
             for p in expand(&privileges, object_type) {
                 account.future_grants.retain(|f| {
-                    !(f.privilege == p && f.object_type == object_type && f.scope == scope && f.grantee == grantee)
+                    !(f.privilege == p
+                        && f.object_type == object_type
+                        && f.scope == scope
+                        && f.grantee == grantee)
                 });
                 if is_grant {
                     account.future_grants.push(FutureGrant {
@@ -74,7 +81,9 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
                 transfer_ownership(account, &target, &grantee, &ctx.role, now);
                 continue;
             }
-            let same = |g: &Grant| g.privilege == p && g.target == target && g.grantee == Grantee::Role(grantee.clone());
+            let same = |g: &Grant| {
+                g.privilege == p && g.target == target && g.grantee == Grantee::Role(grantee.clone())
+            };
             if is_grant {
                 if let Some(g) = account.grants.iter_mut().find(|g| same(g)) {
                     g.grant_option |= with_grant_option;
@@ -98,9 +107,18 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
     Ok(OK.into())
 }
 
-fn role_grant(account: &mut Account, ctx: &DdlContext, c: &mut Cursor, is_grant: bool) -> Result<String, SqlError> {
+fn role_grant(
+    account: &mut Account,
+    ctx: &DdlContext,
+    c: &mut Cursor,
+    is_grant: bool,
+) -> Result<String, SqlError> {
     let role = c.ident()?;
-    if is_grant { c.expect_kw("TO")? } else { c.expect_kw("FROM")? }
+    if is_grant {
+        c.expect_kw("TO")?
+    } else {
+        c.expect_kw("FROM")?
+    }
     let grantee = if c.kw("USER") {
         let u = c.ident()?;
         if account.user(&u).is_none() {
@@ -190,7 +208,11 @@ fn on_clause(ctx: &DdlContext, c: &mut Cursor) -> Result<On, SqlError> {
                 let (d, s) = resolve_schema(ctx, c.object_name()?)?;
                 FutureScope::Schema(d, s)
             };
-            return Ok(if future { On::Future { object_type, scope } } else { On::All { object_type, scope } });
+            return Ok(if future {
+                On::Future { object_type, scope }
+            } else {
+                On::All { object_type, scope }
+            });
         }
     }
     let t = if c.kw("DATABASE") {
@@ -236,7 +258,14 @@ fn target_type(t: &GrantTarget) -> &'static str {
 /// `ALL` expands to the object type's documented privileges.
 fn expand(privs: &[String], object_type: &str) -> Vec<String> {
     let all: &[&str] = match object_type {
-        "ACCOUNT" => &["CREATE DATABASE", "CREATE WAREHOUSE", "CREATE ROLE", "CREATE USER", "MANAGE GRANTS", "MONITOR USAGE"],
+        "ACCOUNT" => &[
+            "CREATE DATABASE",
+            "CREATE WAREHOUSE",
+            "CREATE ROLE",
+            "CREATE USER",
+            "MANAGE GRANTS",
+            "MONITOR USAGE",
+        ],
         "DATABASE" => &["USAGE", "MONITOR", "CREATE SCHEMA", "MODIFY"],
         "SCHEMA" => &["USAGE", "MONITOR", "MODIFY", "CREATE TABLE", "CREATE VIEW"],
         "TABLE" => &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"],
@@ -256,10 +285,13 @@ fn expand(privs: &[String], object_type: &str) -> Vec<String> {
 
 fn check_scope(account: &Account, scope: &FutureScope) -> Result<(), SqlError> {
     match scope {
-        FutureScope::Database(d) => account.database(d).map(|_| ()).ok_or_else(|| SqlError::does_not_exist("Database", d)),
-        FutureScope::Schema(d, s) => {
-            account.schema(d, s).map(|_| ()).ok_or_else(|| SqlError::does_not_exist("Schema", &format!("{d}.{s}")))
+        FutureScope::Database(d) => {
+            account.database(d).map(|_| ()).ok_or_else(|| SqlError::does_not_exist("Database", d))
         }
+        FutureScope::Schema(d, s) => account
+            .schema(d, s)
+            .map(|_| ())
+            .ok_or_else(|| SqlError::does_not_exist("Schema", &format!("{d}.{s}"))),
     }
 }
 
@@ -269,7 +301,12 @@ fn check_target(account: &Account, t: GrantTarget) -> Result<GrantTarget, SqlErr
         && let Some(found) = account.table(database, schema, name)
     {
         let kind = found.kind.object_type();
-        return Ok(GrantTarget::Object { kind, database: database.clone(), schema: schema.clone(), name: name.clone() });
+        return Ok(GrantTarget::Object {
+            kind,
+            database: database.clone(),
+            schema: schema.clone(),
+            name: name.clone(),
+        });
     }
     let ok = match &t {
         GrantTarget::Account => true,
@@ -286,7 +323,9 @@ fn check_target(account: &Account, t: GrantTarget) -> Result<GrantTarget, SqlErr
     let (kind, name) = match &t {
         GrantTarget::Database(d) => ("Database", d.clone()),
         GrantTarget::Schema(d, s) => ("Schema", format!("{d}.{s}")),
-        GrantTarget::Object { database, schema, name, .. } => ("Object", format!("{database}.{schema}.{name}")),
+        GrantTarget::Object { database, schema, name, .. } => {
+            ("Object", format!("{database}.{schema}.{name}"))
+        }
         GrantTarget::Warehouse(w) => ("Warehouse", w.clone()),
         GrantTarget::Role(r) => ("Role", r.clone()),
         GrantTarget::User(u) => ("User", u.clone()),
@@ -311,7 +350,12 @@ fn all_targets(account: &Account, object_type: &'static str, scope: &FutureScope
             continue;
         }
         for t in s.tables.iter().filter(|t| t.kind.object_type() == object_type) {
-            out.push(GrantTarget::Object { kind: object_type, database: db.clone(), schema: s.name.clone(), name: t.name.clone() });
+            out.push(GrantTarget::Object {
+                kind: object_type,
+                database: db.clone(),
+                schema: s.name.clone(),
+                name: t.name.clone(),
+            });
         }
     }
     out
@@ -365,14 +409,18 @@ pub fn apply_future_grants(
     now: i64,
 ) {
     let matches_schema = |f: &FutureGrant| {
-        f.object_type == object_type && matches!(&f.scope, FutureScope::Schema(d, s) if d == db && Some(s.as_str()) == schema)
+        f.object_type == object_type
+            && matches!(&f.scope, FutureScope::Schema(d, s) if d == db && Some(s.as_str()) == schema)
     };
-    let schema_level: Vec<FutureGrant> = account.future_grants.iter().filter(|f| matches_schema(f)).cloned().collect();
+    let schema_level: Vec<FutureGrant> =
+        account.future_grants.iter().filter(|f| matches_schema(f)).cloned().collect();
     let chosen = if schema_level.is_empty() {
         account
             .future_grants
             .iter()
-            .filter(|f| f.object_type == object_type && matches!(&f.scope, FutureScope::Database(d) if d == db))
+            .filter(|f| {
+                f.object_type == object_type && matches!(&f.scope, FutureScope::Database(d) if d == db)
+            })
             .cloned()
             .collect()
     } else {

@@ -1,12 +1,11 @@
-//! CREATE TABLE / CREATE VIEW / ALTER TABLE / DROP TABLE for the emulator, parsed with sqlparser's
+//! CREATE TABLE / CREATE VIEW / DROP TABLE for the emulator (ALTER TABLE is in `ddl_alter.rs`), parsed with sqlparser's
 //! SnowflakeDialect. RELY/NORELY (which sqlparser 0.64 rejects) are stripped before parsing and
 //! re-attached to the constraint they followed.
 //!
 //! Must not render results or decide visibility.
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, ColumnOption, CommentDef, CreateTableOptions, Ident,
-    ObjectName, SqlOption, Statement, TableConstraint,
+    ColumnOption, CommentDef, CreateTableOptions, Ident, ObjectName, SqlOption, Statement, TableConstraint,
 };
 use sqlparser::dialect::SnowflakeDialect;
 use sqlparser::parser::Parser;
@@ -15,14 +14,12 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use super::ddl::{DdlContext, already_exists, grant_ownership, resolve_object};
 use super::lexer::normalize_ident;
 use super::model::Account;
-use super::model_types::{
-    Column, Constraint, ConstraintKind, ForeignRef, GrantTarget, Table, TableKind,
-};
+use super::model_types::{Column, Constraint, ConstraintKind, ForeignRef, GrantTarget, Table, TableKind};
 use super::result::SqlError;
 use super::types::parse_type;
 
 /// Remove RELY/NORELY words and report, per constraint (in textual order), whether it said RELY.
-fn strip_rely(sql: &str) -> Result<(String, Vec<bool>), SqlError> {
+pub(super) fn strip_rely(sql: &str) -> Result<(String, Vec<bool>), SqlError> {
     let dialect = SnowflakeDialect {};
     let tokens = Tokenizer::new(&dialect, sql).tokenize().map_err(|e| SqlError::syntax(e.to_string()))?;
     let (mut out, mut rely, mut pending_fk) = (String::with_capacity(sql.len()), Vec::new(), false);
@@ -55,7 +52,59 @@ fn strip_rely(sql: &str) -> Result<(String, Vec<bool>), SqlError> {
     Ok((out, rely))
 }
 
-fn parse_one(sql: &str) -> Result<Statement, SqlError> {
+/// For `CREATE EXTERNAL TABLE`, keep the text up to the end of the column list: Snowflake's external
+/// table properties (`LOCATION = @stage`, `FILE_FORMAT = (...)`, `AUTO_REFRESH`) are not SQL sqlparser
+/// reads, and the emulator only needs the name and columns.
+fn external_prefix(sql: &str) -> Result<String, SqlError> {
+    let dialect = SnowflakeDialect {};
+    let tokens = Tokenizer::new(&dialect, sql).tokenize().map_err(|e| SqlError::syntax(e.to_string()))?;
+    let (mut out, mut depth, mut seen) = (String::new(), 0usize, false);
+    // Depth at which a column's `AS (expression)` is being skipped.
+    let mut skip: Option<usize> = None;
+    for t in &tokens {
+        if let Token::Word(w) = t
+            && w.quote_style.is_none()
+            && w.value.eq_ignore_ascii_case("AS")
+            && depth == 1
+        {
+            skip = Some(depth);
+            continue;
+        }
+        if let Some(at) = skip {
+            match t {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == at {
+                        skip = None;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match t {
+            Token::SingleQuotedString(s) => out.push_str(&super::lexer::quote_str(s)),
+            other => out.push_str(&other.to_string()),
+        }
+        match t {
+            Token::LParen => {
+                depth += 1;
+                seen = true;
+            }
+            Token::RParen => {
+                depth = depth.saturating_sub(1);
+                if seen && depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn parse_one(sql: &str) -> Result<Statement, SqlError> {
     let mut stmts = Parser::parse_sql(&SnowflakeDialect {}, sql)
         .map_err(|e| SqlError::syntax(format!("syntax error: {e}")))?;
     if stmts.len() != 1 {
@@ -64,11 +113,11 @@ fn parse_one(sql: &str) -> Result<Statement, SqlError> {
     Ok(stmts.remove(0))
 }
 
-fn ident(i: &Ident) -> String {
+pub(super) fn ident(i: &Ident) -> String {
     normalize_ident(&i.value, i.quote_style.is_some())
 }
 
-fn name_parts(n: &ObjectName) -> Vec<String> {
+pub(super) fn name_parts(n: &ObjectName) -> Vec<String> {
     n.0.iter().map(|p| p.as_ident().map(ident).unwrap_or_else(|| p.to_string())).collect()
 }
 
@@ -78,10 +127,10 @@ fn comment_text(c: &CommentDef) -> String {
     }
 }
 
-fn column_from(def: &sqlparser::ast::ColumnDef) -> Result<Column, SqlError> {
+pub(super) fn column_from(def: &sqlparser::ast::ColumnDef) -> Result<Column, SqlError> {
     let ty_text = def.data_type.to_string();
-    let data_type = parse_type(&ty_text)
-        .ok_or_else(|| SqlError::syntax(format!("unsupported data type '{ty_text}'")))?;
+    let data_type =
+        parse_type(&ty_text).ok_or_else(|| SqlError::syntax(format!("unsupported data type '{ty_text}'")))?;
     let mut col = Column {
         name: ident(&def.name),
         data_type,
@@ -115,19 +164,33 @@ fn identity_of(kind: &sqlparser::ast::IdentityPropertyKind) -> (i64, i64) {
     }
 }
 
+/// (name, kind, columns, foreign key, enforced) as parsed, before names and references are resolved.
+type RawConstraint<'a> = (
+    Option<Ident>,
+    ConstraintKind,
+    Vec<String>,
+    Option<&'a sqlparser::ast::ForeignKeyConstraint>,
+    Option<bool>,
+);
+
+/// The table a constraint list belongs to.
+pub(super) struct Owner<'a> {
+    pub db: &'a str,
+    pub schema: &'a str,
+    pub name: &'a str,
+}
+
 /// Collect constraints (column-level first, then table-level) in textual order with their RELY flags.
-fn constraints_from(
+pub(super) fn constraints_from(
     account: &mut Account,
     ctx: &DdlContext,
-    table_db: &str,
-    table_schema: &str,
+    owner: &Owner,
     columns: &[sqlparser::ast::ColumnDef],
     table_constraints: &[TableConstraint],
     rely: &[bool],
     now: i64,
 ) -> Result<Vec<Constraint>, SqlError> {
-    let mut raw: Vec<(Option<Ident>, ConstraintKind, Vec<String>, Option<&sqlparser::ast::ForeignKeyConstraint>, Option<bool>)> =
-        Vec::new();
+    let mut raw: Vec<RawConstraint> = Vec::new();
     for def in columns {
         let col = ident(&def.name);
         for opt in &def.options {
@@ -184,16 +247,16 @@ fn constraints_from(
             _ => {}
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Constraint> = Vec::new();
+    let mut fks = Vec::new();
     for (i, (name, kind, cols, fk, enforced)) in raw.into_iter().enumerate() {
         let name = match name {
             Some(n) => ident(&n),
             None => account.next_constraint_name(),
         };
-        let references = match fk {
-            Some(f) => Some(foreign_ref(account, ctx, table_db, table_schema, f)?),
-            None => None,
-        };
+        if let Some(f) = fk {
+            fks.push((out.len(), f));
+        }
         out.push(Constraint {
             name,
             kind,
@@ -202,8 +265,12 @@ fn constraints_from(
             enforced: enforced.unwrap_or(false),
             comment: None,
             created_on: now,
-            references,
+            references: None,
         });
+    }
+    for (idx, f) in fks {
+        let r = foreign_ref(account, ctx, owner, &out, f)?;
+        out[idx].references = Some(r);
     }
     Ok(out)
 }
@@ -218,22 +285,27 @@ fn expr_ident(e: &sqlparser::ast::Expr) -> String {
 fn foreign_ref(
     account: &Account,
     ctx: &DdlContext,
-    db: &str,
-    schema: &str,
+    owner: &Owner,
+    own: &[Constraint],
     f: &sqlparser::ast::ForeignKeyConstraint,
 ) -> Result<ForeignRef, SqlError> {
     let mut local = ctx.clone();
-    local.database = Some(db.to_string());
-    local.schema = Some(schema.to_string());
+    local.database = Some(owner.db.to_string());
+    local.schema = Some(owner.schema.to_string());
     let (pdb, ps, pt) = resolve_object(&local, name_parts(&f.foreign_table))?;
-    let parent = account
-        .table(&pdb, &ps, &pt)
-        .ok_or_else(|| SqlError::does_not_exist("Table", &format!("{pdb}.{ps}.{pt}")))?;
+    let parent_constraints: &[Constraint] = if pdb == owner.db && ps == owner.schema && pt == owner.name {
+        own
+    } else {
+        &account
+            .table(&pdb, &ps, &pt)
+            .ok_or_else(|| SqlError::does_not_exist("Table", &format!("{pdb}.{ps}.{pt}")))?
+            .constraints
+    };
     let mut columns: Vec<String> = f.referred_columns.iter().map(ident).collect();
     let target = if columns.is_empty() {
-        parent.constraints.iter().find(|c| c.kind == ConstraintKind::PrimaryKey)
+        parent_constraints.iter().find(|c| c.kind == ConstraintKind::PrimaryKey)
     } else {
-        parent.constraints.iter().find(|c| c.kind != ConstraintKind::ForeignKey && c.columns == columns)
+        parent_constraints.iter().find(|c| c.kind != ConstraintKind::ForeignKey && c.columns == columns)
     };
     let target = target.ok_or_else(|| {
         SqlError::new(
@@ -245,7 +317,8 @@ fn foreign_ref(
     if columns.is_empty() {
         columns = target.columns.clone();
     }
-    let rule = |a: &Option<sqlparser::ast::ReferentialAction>| a.map_or("NO ACTION".to_string(), |a| a.to_string());
+    let rule =
+        |a: &Option<sqlparser::ast::ReferentialAction>| a.map_or("NO ACTION".to_string(), |a| a.to_string());
     Ok(ForeignRef {
         database: pdb,
         schema: ps,
@@ -275,12 +348,20 @@ fn table_comment(ct: &sqlparser::ast::CreateTable) -> Option<String> {
 }
 
 /// CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|EXTERNAL] TABLE / [SECURE] [MATERIALIZED] VIEW.
-pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<String, SqlError> {
-    let (clean, rely) = strip_rely(sql)?;
+pub fn create_table_or_view(
+    account: &mut Account,
+    ctx: &mut DdlContext,
+    sql: &str,
+) -> Result<String, SqlError> {
+    let (mut clean, rely) = strip_rely(sql)?;
+    let words: Vec<String> = clean.split_whitespace().take(5).map(str::to_uppercase).collect();
+    if words.iter().any(|w| w == "EXTERNAL") {
+        clean = external_prefix(&clean)?;
+    }
     let now = account.tick(ctx.now_ms);
     let (parts, mut table, or_replace, if_not_exists, copy_grants) = match parse_one(&clean)? {
         Statement::CreateTable(ct) => {
-            let (db, s, _) = resolve_object(ctx, name_parts(&ct.name))?;
+            let (db, s, tname) = resolve_object(ctx, name_parts(&ct.name))?;
             let kind = if ct.external {
                 TableKind::External
             } else if ct.temporary {
@@ -291,28 +372,65 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
                 TableKind::Base
             };
             let columns = ct.columns.iter().map(column_from).collect::<Result<Vec<_>, _>>()?;
-            let constraints = constraints_from(account, ctx, &db, &s, &ct.columns, &ct.constraints, &rely, now)?;
-            let table = new_table(ctx, name_parts(&ct.name).pop().unwrap_or_default(), kind, now, columns, constraints);
+            let constraints = constraints_from(
+                account,
+                ctx,
+                &Owner { db: &db, schema: &s, name: &tname },
+                &ct.columns,
+                &ct.constraints,
+                &rely,
+                now,
+            )?;
+            let table = new_table(
+                ctx,
+                name_parts(&ct.name).pop().unwrap_or_default(),
+                kind,
+                now,
+                columns,
+                constraints,
+            );
             let mut table = table;
             table.comment = table_comment(&ct);
-            table.cluster_by = ct.cluster_by.as_ref().map(|c| format!("LINEAR({})", c.to_string().trim_matches(|ch| ch == '(' || ch == ')')));
+            table.cluster_by = ct
+                .cluster_by
+                .as_ref()
+                .map(|c| format!("LINEAR({})", c.to_string().trim_matches(|ch| ch == '(' || ch == ')')));
             (name_parts(&ct.name), table, ct.or_replace, ct.if_not_exists, ct.copy_grants)
         }
         Statement::CreateView(cv) => {
             let kind = if cv.materialized { TableKind::MaterializedView } else { TableKind::View };
-            let columns = cv
+            let mut columns: Vec<Column> = cv
                 .columns
                 .iter()
                 .map(|c| Column {
                     name: ident(&c.name),
-                    data_type: c.data_type.as_ref().and_then(|t| parse_type(&t.to_string())).unwrap_or(super::model_types::DataType::Text { length: super::types::MAX_TEXT }),
+                    data_type: c
+                        .data_type
+                        .as_ref()
+                        .and_then(|t| parse_type(&t.to_string()))
+                        .unwrap_or(super::model_types::DataType::Text { length: super::types::MAX_TEXT }),
                     nullable: true,
                     default: None,
                     identity: None,
                     comment: None,
                 })
                 .collect();
-            let mut table = new_table(ctx, name_parts(&cv.name).pop().unwrap_or_default(), kind, now, columns, Vec::new());
+            let inferred = super::ddl_view::infer(account, ctx, &cv.query);
+            if columns.is_empty() {
+                columns = inferred;
+            } else {
+                for (c, i) in columns.iter_mut().zip(inferred) {
+                    c.data_type = i.data_type;
+                }
+            }
+            let mut table = new_table(
+                ctx,
+                name_parts(&cv.name).pop().unwrap_or_default(),
+                kind,
+                now,
+                columns,
+                Vec::new(),
+            );
             table.view_text = Some(sql.trim().to_string());
             table.secure = cv.secure;
             table.comment = cv.comment.clone();
@@ -343,7 +461,12 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
         .ok_or_else(|| SqlError::does_not_exist("Schema", &format!("{db}.{schema}")))?;
     let object_type = table.kind.object_type();
     sch.tables.push(table);
-    let target = GrantTarget::Object { kind: object_type, database: db.clone(), schema: schema.clone(), name: name.clone() };
+    let target = GrantTarget::Object {
+        kind: object_type,
+        database: db.clone(),
+        schema: schema.clone(),
+        name: name.clone(),
+    };
     if !account.grants.iter().any(|g| g.target == target && g.privilege == "OWNERSHIP") {
         grant_ownership(account, ctx, target.clone(), now);
     }
@@ -351,8 +474,14 @@ pub fn create_table_or_view(account: &mut Account, ctx: &mut DdlContext, sql: &s
     Ok(format!("{word} {name} successfully created."))
 }
 
-fn new_table(ctx: &DdlContext, name: String, kind: TableKind, now: i64, columns: Vec<Column>, constraints: Vec<Constraint>) -> Table {
-    let rows = if kind.is_view() || kind == TableKind::External { 0 } else { 0 };
+fn new_table(
+    ctx: &DdlContext,
+    name: String,
+    kind: TableKind,
+    now: i64,
+    columns: Vec<Column>,
+    constraints: Vec<Constraint>,
+) -> Table {
     Table {
         name,
         kind,
@@ -361,7 +490,7 @@ fn new_table(ctx: &DdlContext, name: String, kind: TableKind, now: i64, columns:
         view_text: None,
         secure: false,
         cluster_by: None,
-        rows,
+        rows: 0,
         bytes: 0,
         retention_time: if kind == TableKind::Temporary || kind == TableKind::Transient { 0 } else { 1 },
         created_on: now,
@@ -386,116 +515,4 @@ pub fn drop_table(account: &mut Account, db: &str, schema: &str, name: &str, vie
         account.remove_grants_on(|t| is_object(t, db, schema, name));
     }
     found
-}
-
-/// ALTER TABLE ADD / DROP / RENAME COLUMN, ALTER COLUMN ... TYPE, RENAME TO, ADD CONSTRAINT.
-pub fn alter_table(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<String, SqlError> {
-    let (clean, rely) = strip_rely(sql)?;
-    let Statement::AlterTable(at) = parse_one(&clean)? else {
-        return Err(SqlError::syntax("expected ALTER TABLE"));
-    };
-    let (db, schema, name) = resolve_object(ctx, name_parts(&at.name))?;
-    let now = account.tick(ctx.now_ms);
-    if account.table(&db, &schema, &name).is_none() {
-        if at.if_exists {
-            return Ok("Statement executed successfully.".into());
-        }
-        return Err(SqlError::does_not_exist("Table", &format!("{db}.{schema}.{name}")));
-    }
-    for op in &at.operations {
-        match op {
-            AlterTableOperation::AddConstraint { constraint, .. } => {
-                let cons = constraints_from(account, ctx, &db, &schema, &[], std::slice::from_ref(constraint), &rely, now)?;
-                table_mut(account, &db, &schema, &name)?.constraints.extend(cons);
-            }
-            other => alter_one(table_mut(account, &db, &schema, &name)?, other, &mut *ctx, &db, &schema)?,
-        }
-    }
-    let t = table_mut(account, &db, &schema, &name)?;
-    t.last_altered = now;
-    t.last_ddl = now;
-    if let Some(AlterTableOperation::RenameTable { table_name }) =
-        at.operations.iter().find(|o| matches!(o, AlterTableOperation::RenameTable { .. }))
-    {
-        let new = match table_name {
-            sqlparser::ast::RenameTableNameKind::As(n) | sqlparser::ast::RenameTableNameKind::To(n) => n,
-        };
-        let new_name = name_parts(new).pop().unwrap_or_default();
-        table_mut(account, &db, &schema, &name)?.name = new_name.clone();
-        for g in &mut account.grants {
-            if let GrantTarget::Object { database, schema: s, name: n, .. } = &mut g.target
-                && *database == db && *s == schema && *n == name
-            {
-                *n = new_name.clone();
-            }
-        }
-    }
-    Ok("Statement executed successfully.".into())
-}
-
-fn table_mut<'a>(account: &'a mut Account, db: &str, schema: &str, name: &str) -> Result<&'a mut Table, SqlError> {
-    account.table_mut(db, schema, name).ok_or_else(|| SqlError::does_not_exist("Table", &format!("{db}.{schema}.{name}")))
-}
-
-fn alter_one(t: &mut Table, op: &AlterTableOperation, _ctx: &mut DdlContext, _db: &str, _schema: &str) -> Result<(), SqlError> {
-    let invalid = |c: &str| SqlError::new("000904", "42000", format!("SQL compilation error: error line 0 at position 0\ninvalid identifier '{c}'"));
-    match op {
-        AlterTableOperation::AddColumn { column_def, if_not_exists, .. } => {
-            let col = column_from(column_def)?;
-            if t.columns.iter().any(|c| c.name == col.name) {
-                if *if_not_exists {
-                    return Ok(());
-                }
-                return Err(already_exists(&col.name));
-            }
-            t.columns.push(col);
-        }
-        AlterTableOperation::DropColumn { column_names, if_exists, .. } => {
-            for n in column_names.iter().map(ident) {
-                if !t.columns.iter().any(|c| c.name == n) {
-                    if *if_exists {
-                        continue;
-                    }
-                    return Err(invalid(&n));
-                }
-                t.columns.retain(|c| c.name != n);
-                t.constraints.retain(|c| !c.columns.contains(&n));
-            }
-        }
-        AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
-            let (old, new) = (ident(old_column_name), ident(new_column_name));
-            let col = t.columns.iter_mut().find(|c| c.name == old).ok_or_else(|| invalid(&old))?;
-            col.name = new.clone();
-            for c in &mut t.constraints {
-                for cc in &mut c.columns {
-                    if *cc == old {
-                        *cc = new.clone();
-                    }
-                }
-            }
-        }
-        AlterTableOperation::AlterColumn { column_name, op } => {
-            let n = ident(column_name);
-            let col = t.columns.iter_mut().find(|c| c.name == n).ok_or_else(|| invalid(&n))?;
-            match op {
-                AlterColumnOperation::SetDataType { data_type, .. } => {
-                    let text = data_type.to_string();
-                    col.data_type = parse_type(&text).ok_or_else(|| SqlError::syntax(format!("unsupported data type '{text}'")))?;
-                }
-                AlterColumnOperation::SetNotNull => col.nullable = false,
-                AlterColumnOperation::DropNotNull => col.nullable = true,
-                AlterColumnOperation::SetDefault { value } => col.default = Some(value.to_string().into()),
-                AlterColumnOperation::DropDefault => col.default = None,
-                _ => return Err(SqlError::syntax("unsupported ALTER COLUMN operation")),
-            }
-        }
-        AlterTableOperation::RenameTable { .. } => {}
-        AlterTableOperation::DropPrimaryKey { .. } => t.constraints.retain(|c| c.kind != ConstraintKind::PrimaryKey),
-        AlterTableOperation::DropConstraint { name, .. } => {
-            let n = ident(name);
-            t.constraints.retain(|c| c.name != n);
-        }
-        _ => return Err(SqlError::syntax("unsupported ALTER TABLE operation")),
-    }
-    Ok(())
 }

@@ -78,7 +78,12 @@ impl Engine {
     }
 
     /// Run one statement. DDL mutates the account; SHOW and SELECT read it as `session.role` sees it.
-    pub fn execute(&mut self, session: &Session, sql: &str, bindings: &[Binding]) -> Result<QueryResult, SqlError> {
+    pub fn execute(
+        &mut self,
+        session: &Session,
+        sql: &str,
+        bindings: &[Binding],
+    ) -> Result<QueryResult, SqlError> {
         let statements = split_statements(sql);
         let sql = match statements.as_slice() {
             [one] => *one,
@@ -87,7 +92,10 @@ impl Engine {
                 return Err(SqlError::new(
                     "000008",
                     "0A000",
-                    format!("Actual statement count {} did not match the desired statement count 1.", many.len()),
+                    format!(
+                        "Actual statement count {} did not match the desired statement count 1.",
+                        many.len()
+                    ),
                 ));
             }
         };
@@ -110,12 +118,21 @@ impl Engine {
                 Err(ddl::unsupported_command())
             }
             f if ddl::is_ddl(f) => {
+                let view = View::new(&self.account, &session.role);
+                let usable = self
+                    .account
+                    .databases
+                    .iter()
+                    .filter(|d| view.manage_grants || view.database(&d.name))
+                    .map(|d| d.name.clone())
+                    .collect();
                 let mut ctx = DdlContext {
                     role: session.role.clone(),
                     database: session.database.clone(),
                     schema: session.schema.clone(),
                     now_ms: Some(chrono::Utc::now().timestamp_millis()),
                     allow_use: false,
+                    usable_databases: Some(usable),
                 };
                 let status = ddl::apply(&mut self.account, &mut ctx, sql)?;
                 Ok(QueryResult {
@@ -149,7 +166,8 @@ impl Engine {
         s.database = session.database.as_deref().map(|d| norm(d, &|x| a.database(x).is_some()));
         let db = s.database.clone().unwrap_or_default();
         s.schema = session.schema.as_deref().map(|sc| norm(sc, &|x| a.schema(&db, x).is_some()));
-        s.warehouse = session.warehouse.as_deref().map(|w| norm(w, &|x| a.warehouses.iter().any(|h| h.name == x)));
+        s.warehouse =
+            session.warehouse.as_deref().map(|w| norm(w, &|x| a.warehouses.iter().any(|h| h.name == x)));
         s.user = session.user.as_deref().map(|u| norm(u, &|x| a.user(x).is_some()));
         s
     }

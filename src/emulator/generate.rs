@@ -14,7 +14,8 @@ use super::model_types::{
 
 const DB_WORDS: [&str; 8] = ["SALES", "FINANCE", "MARKETING", "PRODUCT", "OPS", "HR", "SUPPORT", "LOGISTICS"];
 const SCHEMA_WORDS: [&str; 6] = ["RAW", "STAGING", "CORE", "MART", "SANDBOX", "ARCHIVE"];
-const COL_WORDS: [&str; 8] = ["NAME", "AMOUNT", "CREATED_AT", "IS_ACTIVE", "EVENT_DATE", "PAYLOAD", "SCORE", "CODE"];
+const COL_WORDS: [&str; 8] =
+    ["NAME", "AMOUNT", "CREATED_AT", "IS_ACTIVE", "EVENT_DATE", "PAYLOAD", "SCORE", "CODE"];
 const ROLE_WORDS: [&str; 6] = ["ANALYST", "ENGINEER", "LOADER", "REPORTER", "AUDITOR", "SCIENTIST"];
 pub const CRAWLER_ROLE: &str = "SNOWCAT_CRAWLER";
 
@@ -45,7 +46,11 @@ fn grant(privilege: &str, target: GrantTarget, role: &str, at: i64) -> Grant {
 fn columns(spec: &GenerateSpec) -> Vec<Column> {
     (0..spec.columns.max(1))
         .map(|c| Column {
-            name: if c == 0 { "ID".to_string() } else { format!("{}_{c:03}", COL_WORDS[c % COL_WORDS.len()]) },
+            name: if c == 0 {
+                "ID".to_string()
+            } else {
+                format!("{}_{c:03}", COL_WORDS[c % COL_WORDS.len()])
+            },
             data_type: if c == 0 { DataType::Number { precision: 38, scale: 0 } } else { col_type(c) },
             nullable: c != 0,
             default: None,
@@ -58,7 +63,8 @@ fn columns(spec: &GenerateSpec) -> Vec<Column> {
 pub fn generate(spec: GenerateSpec) -> Account {
     let mut a = Account::empty();
     let t0 = a.clock_ms;
-    let roles: Vec<String> = (0..30).map(|r| format!("{}_{r:02}", ROLE_WORDS[r % ROLE_WORDS.len()])).collect();
+    let roles: Vec<String> =
+        (0..30).map(|r| format!("{}_{r:02}", ROLE_WORDS[r % ROLE_WORDS.len()])).collect();
     let mut all_roles = roles.clone();
     all_roles.push(CRAWLER_ROLE.to_string());
     for (i, r) in all_roles.iter().enumerate() {
@@ -69,8 +75,12 @@ pub fn generate(spec: GenerateSpec) -> Account {
             created_on: t0 + i as i64,
         });
         // Hierarchy: a tree under SYSADMIN (role r is granted to role (r-1)/3).
-        let parent = if i == 0 || i == roles.len() { "SYSADMIN".to_string() } else { roles[(i - 1) / 3].clone() };
-        a.grants.push(Grant { granted_by: "USERADMIN".into(), ..grant("USAGE", GrantTarget::Role(r.clone()), &parent, t0) });
+        let parent =
+            if i == 0 || i == roles.len() { "SYSADMIN".to_string() } else { roles[(i - 1) / 3].clone() };
+        a.grants.push(Grant {
+            granted_by: "USERADMIN".into(),
+            ..grant("USAGE", GrantTarget::Role(r.clone()), &parent, t0)
+        });
     }
     for u in 0..50 {
         let name = format!("USER_{u:03}");
@@ -188,12 +198,19 @@ pub fn generate(spec: GenerateSpec) -> Account {
                     constraints: Vec::new(),
                 };
                 if kind.is_view() {
-                    table.view_text =
-                        Some(format!("CREATE VIEW {db}.{sc}.{name} AS SELECT * FROM {db}.{sc}.T_{:05}", t - 1));
+                    table.view_text = Some(format!(
+                        "CREATE VIEW {db}.{sc}.{name} AS SELECT * FROM {db}.{sc}.T_{:05}",
+                        t - 1
+                    ));
                 } else {
                     add_constraints(&mut table, &db, &sc, s, t, at);
                 }
-                let target = GrantTarget::Object { kind: kind.object_type(), database: db.clone(), schema: sc.clone(), name };
+                let target = GrantTarget::Object {
+                    kind: kind.object_type(),
+                    database: db.clone(),
+                    schema: sc.clone(),
+                    name,
+                };
                 a.grants.push(grant("OWNERSHIP", target.clone(), "SYSADMIN", at));
                 a.grants.push(grant("REFERENCES", target.clone(), CRAWLER_ROLE, at));
                 if t % 20 == 1 {
@@ -213,12 +230,12 @@ pub fn generate(spec: GenerateSpec) -> Account {
 fn add_constraints(table: &mut Table, db: &str, sc: &str, s: usize, t: usize, at: i64) {
     let has_pk = |t: usize| t % 10 != 8 && t % 10 != 9;
     if has_pk(t) {
-        let name = if t % 3 == 0 { format!("PK_{}", table.name) } else { sys_name(s, t) };
+        let name = if t.is_multiple_of(3) { format!("PK_{}", table.name) } else { sys_name(s, t) };
         table.constraints.push(Constraint {
             name,
             kind: ConstraintKind::PrimaryKey,
             columns: vec!["ID".into()],
-            rely: t % 4 == 0,
+            rely: t.is_multiple_of(4),
             enforced: false,
             comment: None,
             created_on: at,
@@ -238,10 +255,17 @@ fn add_constraints(table: &mut Table, db: &str, sc: &str, s: usize, t: usize, at
         });
     }
     if t % 10 < 3 && t > 0 && has_pk(t - 1) {
-        let cross = t % 10 == 0 && s > 0;
-        let parent_schema =
-            if cross { format!("{}_{:03}", SCHEMA_WORDS[(s - 1) % SCHEMA_WORDS.len()], s - 1) } else { sc.to_string() };
-        let parent_name = if t - 1 == 0 || (t - 1) % 3 == 0 { format!("PK_T_{:05}", t - 1) } else { sys_name(s - usize::from(cross), t - 1) };
+        let cross = t.is_multiple_of(10) && s > 0;
+        let parent_schema = if cross {
+            format!("{}_{:03}", SCHEMA_WORDS[(s - 1) % SCHEMA_WORDS.len()], s - 1)
+        } else {
+            sc.to_string()
+        };
+        let parent_name = if t - 1 == 0 || (t - 1).is_multiple_of(3) {
+            format!("PK_T_{:05}", t - 1)
+        } else {
+            sys_name(s - usize::from(cross), t - 1)
+        };
         table.constraints.push(Constraint {
             name: format!("FK_{}_{}", table.name, t - 1),
             kind: ConstraintKind::ForeignKey,
@@ -265,5 +289,12 @@ fn add_constraints(table: &mut Table, db: &str, sc: &str, s: usize, t: usize, at
 
 fn sys_name(s: usize, t: usize) -> String {
     let h = ((s as u64) << 32 | t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    format!("SYS_CONSTRAINT_{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, s & 0xfff, t)
+    format!(
+        "SYS_CONSTRAINT_{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        h >> 32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        s & 0xfff,
+        t
+    )
 }

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 use rusqlite::types::Value as Sql;
-use sqlparser::ast::{CastKind, Expr, Ident, ObjectName, Statement, TableAlias, TableFactor, VisitMut, VisitorMut};
+use sqlparser::ast::{
+    CastKind, Expr, Ident, ObjectName, Statement, TableAlias, TableFactor, VisitMut, VisitorMut,
+};
 use sqlparser::dialect::SnowflakeDialect;
 use sqlparser::parser::Parser;
 
@@ -40,7 +42,9 @@ impl VisitorMut for Rewriter<'_> {
         let parts: Vec<String> = name
             .0
             .iter()
-            .map(|p| p.as_ident().map_or(p.to_string(), |i| normalize_ident(&i.value, i.quote_style.is_some())))
+            .map(|p| {
+                p.as_ident().map_or(p.to_string(), |i| normalize_ident(&i.value, i.quote_style.is_some()))
+            })
             .collect();
         let (db, view) = match parts.as_slice() {
             [db, is, v] if is == "INFORMATION_SCHEMA" => (db.clone(), v.clone()),
@@ -69,7 +73,8 @@ impl VisitorMut for Rewriter<'_> {
         let table = self.tables.entry((db, view.clone())).or_insert_with(|| format!("is_{n}")).clone();
         *name = ObjectName::from(vec![Ident::new(table)]);
         if alias.is_none() {
-            *alias = Some(TableAlias { explicit: true, name: Ident::new(view), columns: Vec::new(), at: None });
+            *alias =
+                Some(TableAlias { explicit: true, name: Ident::new(view), columns: Vec::new(), at: None });
         }
         ControlFlow::Continue(())
     }
@@ -87,7 +92,8 @@ impl VisitorMut for Rewriter<'_> {
             Expr::Function(f) => {
                 let fname = f.name.to_string().to_uppercase();
                 let s = self.session;
-                let lit = |v: Option<&String>| parse_expr(&v.map_or("NULL".into(), |x| super::lexer::quote_str(x)));
+                let lit =
+                    |v: Option<&String>| parse_expr(&v.map_or("NULL".into(), |x| super::lexer::quote_str(x)));
                 match fname.as_str() {
                     "CURRENT_ROLE" => lit(Some(&s.role)),
                     "CURRENT_DATABASE" => lit(s.database.as_ref()),
@@ -119,15 +125,13 @@ impl VisitorMut for Rewriter<'_> {
     }
 }
 
-/// Whether this SELECT touches INFORMATION_SCHEMA (the engine routes it here).
-pub fn mentions_information_schema(sql: &str) -> bool {
-    sql.to_uppercase().contains("INFORMATION_SCHEMA")
-}
-
 fn binding_value(b: &Binding) -> Sql {
     let Some(v) = &b.value else { return Sql::Null };
     match b.type_name.as_str() {
-        "FIXED" => v.parse::<i64>().map(Sql::Integer).unwrap_or_else(|_| v.parse::<f64>().map_or(Sql::Text(v.clone()), Sql::Real)),
+        "FIXED" => v
+            .parse::<i64>()
+            .map(Sql::Integer)
+            .unwrap_or_else(|_| v.parse::<f64>().map_or(Sql::Text(v.clone()), Sql::Real)),
         "REAL" => v.parse::<f64>().map_or(Sql::Text(v.clone()), Sql::Real),
         "BOOLEAN" => Sql::Integer(i64::from(v.eq_ignore_ascii_case("true") || v == "1")),
         _ => Sql::Text(v.clone()),
@@ -136,9 +140,16 @@ fn binding_value(b: &Binding) -> Sql {
 
 fn sqlite_err(e: rusqlite::Error) -> SqlError {
     let msg = e.to_string();
+    if let Some(table) = msg.strip_prefix("no such table: ") {
+        return SqlError::does_not_exist("Object", &table.to_uppercase());
+    }
     if msg.contains("no such column") {
         let col = msg.rsplit(':').next().unwrap_or_default().trim().to_uppercase();
-        return SqlError::new("000904", "42000", format!("SQL compilation error: error line 1 at position 0\ninvalid identifier '{col}'"));
+        return SqlError::new(
+            "000904",
+            "42000",
+            format!("SQL compilation error: error line 1 at position 0\ninvalid identifier '{col}'"),
+        );
     }
     SqlError::syntax(msg)
 }
@@ -151,7 +162,8 @@ pub fn execute(
     bindings: &[Binding],
     limit: usize,
 ) -> Result<QueryResult, SqlError> {
-    let mut stmts = Parser::parse_sql(&SnowflakeDialect {}, sql).map_err(|e| SqlError::syntax(format!("syntax error: {e}")))?;
+    let mut stmts = Parser::parse_sql(&SnowflakeDialect {}, sql)
+        .map_err(|e| SqlError::syntax(format!("syntax error: {e}")))?;
     if stmts.len() != 1 || !matches!(stmts[0], Statement::Query(_)) {
         return Err(SqlError::syntax("expected a single SELECT statement"));
     }
@@ -160,6 +172,7 @@ pub fn execute(
     if let Some(e) = rw.error {
         return Err(e);
     }
+    let pushed = if rw.tables.len() == 1 { super::info_pushdown::filters(&stmts[0]) } else { Vec::new() };
     let view = View::new(account, &session.role);
     let conn = rusqlite::Connection::open_in_memory().map_err(sqlite_err)?;
     conn.execute_batch("PRAGMA case_sensitive_like = ON;").map_err(sqlite_err)?;
@@ -176,12 +189,21 @@ pub fn execute(
         let defs: Vec<String> = cols.iter().map(|(c, _)| format!("\"{c}\"")).collect();
         conn.execute_batch(&format!("CREATE TABLE {table} ({});", defs.join(", "))).map_err(sqlite_err)?;
         let marks = vec!["?"; cols.len()].join(", ");
+        let keep: Vec<(usize, &Vec<String>)> = pushed
+            .iter()
+            .filter_map(|(c, vals)| cols.iter().position(|(n, _)| n == c).map(|i| (i, vals)))
+            .collect();
         let tx = conn.unchecked_transaction().map_err(sqlite_err)?;
         {
             let mut ins = tx.prepare(&format!("INSERT INTO {table} VALUES ({marks})")).map_err(sqlite_err)?;
             let mut failure = None;
             info_rows::rows(database, v, &view, &mut |row| {
-                if failure.is_none()
+                let rejected = keep.iter().any(|(i, vals)| match &row[*i] {
+                    Sql::Text(t) => !vals.contains(t),
+                    _ => true,
+                });
+                if !rejected
+                    && failure.is_none()
                     && let Err(e) = ins.execute(rusqlite::params_from_iter(row))
                 {
                     failure = Some(e);
@@ -220,7 +242,9 @@ fn typed(names: Vec<String>, rows: Vec<Vec<Sql>>, types: &BTreeMap<String, Ty>) 
         let upper = n.to_uppercase();
         let column_type = match types.get(&upper) {
             Some(Ty::Text) => ColumnType::Text { length: 16_777_216 },
-            Some(Ty::Num) => ColumnType::Fixed { precision: if upper == "ORDINAL_POSITION" { 9 } else { 38 }, scale: 0 },
+            Some(Ty::Num) => {
+                ColumnType::Fixed { precision: if upper == "ORDINAL_POSITION" { 9 } else { 38 }, scale: 0 }
+            }
             Some(Ty::Ltz) => ColumnType::TimestampLtz { scale: 3 },
             Some(Ty::Bool) => ColumnType::Boolean,
             Some(Ty::Obj) => ColumnType::Object,
@@ -240,7 +264,9 @@ fn typed(names: Vec<String>, rows: Vec<Vec<Sql>>, types: &BTreeMap<String, Ty>) 
                 .zip(&tys)
                 .map(|(v, ty)| match (v, ty) {
                     (Sql::Null, _) => Value::Null,
-                    (Sql::Integer(x), ColumnType::TimestampLtz { .. }) => Value::TimestampLtz(i128::from(x) * 1_000_000),
+                    (Sql::Integer(x), ColumnType::TimestampLtz { .. }) => {
+                        Value::TimestampLtz(i128::from(x) * 1_000_000)
+                    }
                     (Sql::Integer(x), ColumnType::Boolean) => Value::Boolean(x != 0),
                     (Sql::Integer(x), ColumnType::Real) => Value::Real(x as f64),
                     (Sql::Integer(x), ColumnType::Text { .. }) => Value::Text(x.to_string()),

@@ -154,7 +154,10 @@ impl Cursor {
 
     pub fn unexpected(&self, wanted: &str) -> SqlError {
         let found = self.peek().map_or("end of input".to_string(), |t| format!("'{t}'"));
-        SqlError::syntax(format!("syntax error line 1 at position {}: unexpected {found}, expected {wanted}.", self.pos))
+        SqlError::syntax(format!(
+            "syntax error line 1 at position {}: unexpected {found}, expected {wanted}.",
+            self.pos
+        ))
     }
 
     /// One identifier part, normalized to its stored form.

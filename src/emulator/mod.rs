@@ -13,12 +13,15 @@
 
 pub mod ddl;
 pub mod ddl_account;
+pub mod ddl_alter;
 pub mod ddl_grant;
 pub mod ddl_table;
+pub mod ddl_view;
 pub mod engine;
 pub mod generate;
-pub mod info_schema;
+pub mod info_pushdown;
 pub mod info_rows;
+pub mod info_schema;
 pub mod lexer;
 pub mod model;
 pub mod model_types;

@@ -204,7 +204,12 @@ pub enum GrantTarget {
     Database(String),
     Schema(String, String),
     /// A table-like object; the kind word is `TABLE`, `VIEW`, `MATERIALIZED_VIEW` or `EXTERNAL_TABLE`.
-    Object { kind: &'static str, database: String, schema: String, name: String },
+    Object {
+        kind: &'static str,
+        database: String,
+        schema: String,
+        name: String,
+    },
     Warehouse(String),
     /// A role granted to the grantee (privilege `USAGE`).
     Role(String),

@@ -124,18 +124,24 @@ fn no_current_db() -> SqlError {
 /// `IN ACCOUNT | DATABASE [d] | SCHEMA [[d.]s] | TABLE [[d.]s.]t | <name>`; a bare name is a schema for
 /// object listings and a table for the KEYS commands.
 pub fn parse_scope(session: &Session, c: &mut Cursor, keys: bool) -> Result<Scope, SqlError> {
-    let cur_db = || session.database.clone().map(|d| super::lexer::normalize_ident(&d, true)).ok_or_else(no_current_db);
+    let cur_db = || {
+        session.database.clone().map(|d| super::lexer::normalize_ident(&d, true)).ok_or_else(no_current_db)
+    };
     if c.kw("ACCOUNT") {
         return Ok(Scope::Account);
     }
     if c.kw("DATABASE") {
-        return Ok(Scope::Database(if c.at_end() || c.word_at(0).is_some_and(|w| w == "STARTS" || w == "LIMIT") { cur_db()? } else { c.ident()? }));
+        return Ok(Scope::Database(
+            if c.at_end() || c.word_at(0).is_some_and(|w| w == "STARTS" || w == "LIMIT") {
+                cur_db()?
+            } else {
+                c.ident()?
+            },
+        ));
     }
     let kind = if c.kw("SCHEMA") {
         "SCHEMA"
-    } else if c.kw("TABLE") || c.kw("VIEW") {
-        "TABLE"
-    } else if keys {
+    } else if c.kw("TABLE") || c.kw("VIEW") || keys {
         "TABLE"
     } else {
         "SCHEMA"
@@ -148,7 +154,9 @@ pub fn parse_scope(session: &Session, c: &mut Cursor, keys: bool) -> Result<Scop
     let scope = match (kind, p.len()) {
         ("SCHEMA", 1) => Scope::Schema(cur_db()?, p.remove(0)),
         ("SCHEMA", 2) => Scope::Schema(p.remove(0), p.remove(0)),
-        ("TABLE", 1) => Scope::Table(cur_db()?, session.schema.clone().ok_or_else(no_current_db)?, p.remove(0)),
+        ("TABLE", 1) => {
+            Scope::Table(cur_db()?, session.schema.clone().ok_or_else(no_current_db)?, p.remove(0))
+        }
         ("TABLE", 2) => Scope::Table(cur_db()?, p.remove(0), p.remove(0)),
         ("TABLE", 3) => Scope::Table(p.remove(0), p.remove(0), p.remove(0)),
         _ => return Err(SqlError::syntax("invalid scope name")),

@@ -8,17 +8,47 @@ use super::result::{QueryResult, SqlError, Value};
 use super::show::{Ceiling, ShowCtx, ShowOpts, finish, ltz, n, num, opt, t, text, tf, ts, yn};
 
 const WAREHOUSE_COLUMNS: [&str; 34] = [
-    "name", "state", "type", "size", "min_cluster_count", "max_cluster_count", "started_clusters", "running",
-    "queued", "is_default", "is_current", "auto_suspend", "auto_resume", "available", "provisioning", "quiescing",
-    "other", "created_on", "resumed_on", "updated_on", "owner", "comment", "enable_query_acceleration",
-    "query_acceleration_max_scale_factor", "resource_monitor", "actives", "pendings", "failed", "suspended", "uuid",
-    "scaling_policy", "owner_role_type", "resource_constraint", "generation",
+    "name",
+    "state",
+    "type",
+    "size",
+    "min_cluster_count",
+    "max_cluster_count",
+    "started_clusters",
+    "running",
+    "queued",
+    "is_default",
+    "is_current",
+    "auto_suspend",
+    "auto_resume",
+    "available",
+    "provisioning",
+    "quiescing",
+    "other",
+    "created_on",
+    "resumed_on",
+    "updated_on",
+    "owner",
+    "comment",
+    "enable_query_acceleration",
+    "query_acceleration_max_scale_factor",
+    "resource_monitor",
+    "actives",
+    "pendings",
+    "failed",
+    "suspended",
+    "uuid",
+    "scaling_policy",
+    "owner_role_type",
+    "resource_constraint",
+    "generation",
 ];
 
 pub fn warehouses(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
     let mut list: Vec<_> = ctx.account.warehouses.iter().filter(|w| ctx.view.warehouse(&w.name)).collect();
     list.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    let default_wh = ctx.session.user.as_ref().and_then(|u| ctx.account.user(u)).and_then(|u| u.default_warehouse.clone());
+    let default_wh =
+        ctx.session.user.as_ref().and_then(|u| ctx.account.user(u)).and_then(|u| u.default_warehouse.clone());
     let rows = list
         .into_iter()
         .map(|w| {
@@ -67,7 +97,12 @@ pub fn warehouses(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlErro
         .iter()
         .map(|c| match *c {
             "created_on" | "resumed_on" | "updated_on" => ltz(c),
-            "min_cluster_count" | "max_cluster_count" | "started_clusters" | "running" | "queued" | "auto_suspend"
+            "min_cluster_count"
+            | "max_cluster_count"
+            | "started_clusters"
+            | "running"
+            | "queued"
+            | "auto_suspend"
             | "query_acceleration_max_scale_factor" => num(c),
             _ => text(c),
         })
@@ -77,18 +112,27 @@ pub fn warehouses(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlErro
 
 pub fn roles(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
     let grants = &ctx.account.grants;
-    let default_role = ctx.session.user.as_ref().and_then(|u| ctx.account.user(u)).and_then(|u| u.default_role.clone());
+    let default_role =
+        ctx.session.user.as_ref().and_then(|u| ctx.account.user(u)).and_then(|u| u.default_role.clone());
     let mut list: Vec<_> = ctx.account.roles.iter().collect();
     list.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     let rows = list
         .into_iter()
         .map(|r| {
-            let of_role = |g: &&super::model_types::Grant| matches!(&g.target, GrantTarget::Role(x) if *x == r.name);
-            let users = grants.iter().filter(of_role).filter(|g| matches!(g.grantee, Grantee::User(_))).count();
-            let to_roles = grants.iter().filter(of_role).filter(|g| matches!(g.grantee, Grantee::Role(_))).count();
+            let of_role = |g: &&super::model_types::Grant| {
+                g.privilege == "USAGE" && matches!(&g.target, GrantTarget::Role(x) if *x == r.name)
+            };
+            let users =
+                grants.iter().filter(of_role).filter(|g| matches!(g.grantee, Grantee::User(_))).count();
+            let to_roles =
+                grants.iter().filter(of_role).filter(|g| matches!(g.grantee, Grantee::Role(_))).count();
             let granted = grants
                 .iter()
-                .filter(|g| matches!(&g.target, GrantTarget::Role(_)) && g.grantee == Grantee::Role(r.name.clone()))
+                .filter(|g| {
+                    g.privilege == "USAGE"
+                        && matches!(&g.target, GrantTarget::Role(_))
+                        && g.grantee == Grantee::Role(r.name.clone())
+                })
                 .count();
             let row = vec![
                 ts(r.created_on),
@@ -107,8 +151,17 @@ pub fn roles(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
         })
         .collect();
     let columns = [
-        "created_on", "name", "is_default", "is_current", "is_inherited", "assigned_to_users", "granted_to_roles",
-        "granted_roles", "owner", "comment", "owner_role_type",
+        "created_on",
+        "name",
+        "is_default",
+        "is_current",
+        "is_inherited",
+        "assigned_to_users",
+        "granted_to_roles",
+        "granted_roles",
+        "owner",
+        "comment",
+        "owner_role_type",
     ]
     .iter()
     .map(|c| match *c {
@@ -121,16 +174,43 @@ pub fn roles(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
 }
 
 const USER_COLUMNS: [&str; 28] = [
-    "name", "created_on", "login_name", "display_name", "first_name", "last_name", "email", "mins_to_unlock",
-    "days_to_expiry", "comment", "disabled", "must_change_password", "snowflake_lock", "default_warehouse",
-    "default_namespace", "default_role", "default_secondary_roles", "ext_authn_duo", "ext_authn_uid",
-    "mins_to_bypass_mfa", "owner", "last_success_login", "expires_at_time", "locked_until_time", "has_password",
-    "has_rsa_public_key", "type", "has_mfa",
+    "name",
+    "created_on",
+    "login_name",
+    "display_name",
+    "first_name",
+    "last_name",
+    "email",
+    "mins_to_unlock",
+    "days_to_expiry",
+    "comment",
+    "disabled",
+    "must_change_password",
+    "snowflake_lock",
+    "default_warehouse",
+    "default_namespace",
+    "default_role",
+    "default_secondary_roles",
+    "ext_authn_duo",
+    "ext_authn_uid",
+    "mins_to_bypass_mfa",
+    "owner",
+    "last_success_login",
+    "expires_at_time",
+    "locked_until_time",
+    "has_password",
+    "has_rsa_public_key",
+    "type",
+    "has_mfa",
 ];
 
 pub fn users(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
-    let mut list: Vec<_> =
-        ctx.account.users.iter().filter(|u| ctx.view.manage_grants || ctx.view.roles.contains(&u.owner)).collect();
+    let mut list: Vec<_> = ctx
+        .account
+        .users
+        .iter()
+        .filter(|u| ctx.view.manage_grants || ctx.view.roles.contains(&u.owner))
+        .collect();
     list.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     let rows = list
         .into_iter()

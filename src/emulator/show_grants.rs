@@ -36,7 +36,9 @@ fn limit(c: &mut Cursor) -> Result<Option<usize>, SqlError> {
     if c.kw("LIMIT") {
         let n = c.number()?;
         if !(1..=10_000).contains(&n) {
-            return Err(SqlError::syntax(format!("invalid value [{n}] for LIMIT: must be between 1 and 10000")));
+            return Err(SqlError::syntax(format!(
+                "invalid value [{n}] for LIMIT: must be between 1 and 10000"
+            )));
         }
         return Ok(Some(n as usize));
     }
@@ -50,9 +52,13 @@ fn result(columns: Vec<super::result::Column>, mut rows: Vec<Vec<Value>>, lim: O
     QueryResult { columns, rows, stats: Vec::new() }
 }
 
-fn sorted<'a>(mut gs: Vec<&'a Grant>) -> Vec<&'a Grant> {
+fn sorted(mut gs: Vec<&Grant>) -> Vec<&Grant> {
     gs.sort_by(|a, b| {
-        (a.created_on, &a.privilege, target_name(&a.target).1).cmp(&(b.created_on, &b.privilege, target_name(&b.target).1))
+        (a.created_on, &a.privilege, target_name(&a.target).1).cmp(&(
+            b.created_on,
+            &b.privilege,
+            target_name(&b.target).1,
+        ))
     });
     gs
 }
@@ -72,14 +78,19 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             return Err(SqlError::does_not_exist("Role", &role));
         }
         let target = GrantTarget::Role(role.clone());
-        let rows = sorted(account.grants.iter().filter(|g| g.target == target).collect())
-            .into_iter()
-            .map(|g| {
-                let (to, name) = grantee_cols(&g.grantee);
-                vec![ts(g.created_on), t(&role), to, name, t(&g.granted_by)]
-            })
-            .collect();
-        return Ok(result(cols(&["created_on", "role", "granted_to", "grantee_name", "granted_by"]), rows, lim));
+        let rows =
+            sorted(account.grants.iter().filter(|g| g.target == target && g.privilege == "USAGE").collect())
+                .into_iter()
+                .map(|g| {
+                    let (to, name) = grantee_cols(&g.grantee);
+                    vec![ts(g.created_on), t(&role), to, name, t(&g.granted_by)]
+                })
+                .collect();
+        return Ok(result(
+            cols(&["created_on", "role", "granted_to", "grantee_name", "granted_by"]),
+            rows,
+            lim,
+        ));
     }
     if c.kw("TO") {
         if c.kw("USER") {
@@ -101,10 +112,28 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             .map(|g| {
                 let (on, name) = target_name(&g.target);
                 let (to, gname) = grantee_cols(&g.grantee);
-                vec![ts(g.created_on), t(&g.privilege), t(on), t(name), to, gname, tf(g.grant_option), t(&g.granted_by)]
+                vec![
+                    ts(g.created_on),
+                    t(&g.privilege),
+                    t(on),
+                    t(name),
+                    to,
+                    gname,
+                    tf(g.grant_option),
+                    t(&g.granted_by),
+                ]
             })
             .collect();
-        let names = ["created_on", "privilege", "granted_on", "name", "granted_to", "grantee_name", "grant_option", "granted_by"];
+        let names = [
+            "created_on",
+            "privilege",
+            "granted_on",
+            "name",
+            "granted_to",
+            "grantee_name",
+            "grant_option",
+            "granted_by",
+        ];
         return Ok(result(cols(&names), rows, lim));
     }
     if c.kw("ON") {
@@ -131,14 +160,22 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             })
             .collect();
         let names = [
-            "created_on", "privilege", "granted_on", "name", "granted_to", "grantee_name", "grant_option", "granted_by",
+            "created_on",
+            "privilege",
+            "granted_on",
+            "name",
+            "granted_to",
+            "grantee_name",
+            "grant_option",
+            "granted_by",
             "granted_by_role_type",
         ];
         return Ok(result(cols(&names), rows, lim));
     }
     let lim = limit(c)?;
     c.expect_end()?;
-    let user = ctx.session.user.clone().ok_or_else(|| SqlError::syntax("SHOW GRANTS needs a current user"))?;
+    let user =
+        ctx.session.user.clone().ok_or_else(|| SqlError::syntax("SHOW GRANTS needs a current user"))?;
     to_user(ctx, &user, lim)
 }
 
@@ -157,10 +194,30 @@ fn to_user(ctx: &ShowCtx, user: &str, lim: Option<usize>) -> Result<QueryResult,
                 GrantTarget::Role(r) => t(r),
                 _ => Value::Null,
             };
-            vec![ts(g.created_on), t(&g.privilege), t(on), t(name), role, t("USER"), t(user), tf(g.grant_option), t(&g.granted_by)]
+            vec![
+                ts(g.created_on),
+                t(&g.privilege),
+                t(on),
+                t(name),
+                role,
+                t("USER"),
+                t(user),
+                tf(g.grant_option),
+                t(&g.granted_by),
+            ]
         })
         .collect();
-    let names = ["created_on", "privilege", "granted_on", "name", "role", "granted_to", "grantee_name", "grant_option", "granted_by"];
+    let names = [
+        "created_on",
+        "privilege",
+        "granted_on",
+        "name",
+        "role",
+        "granted_to",
+        "grantee_name",
+        "grant_option",
+        "granted_by",
+    ];
     Ok(result(cols(&names), rows, lim))
 }
 
@@ -206,7 +263,8 @@ fn on_target(ctx: &ShowCtx, c: &mut Cursor) -> Result<GrantTarget, SqlError> {
     if c.kw("USER") {
         return Ok(GrantTarget::User(c.ident()?));
     }
-    let _ = c.kws(&["MATERIALIZED", "VIEW"]) || c.kws(&["EXTERNAL", "TABLE"]) || c.kw("VIEW") || c.kw("TABLE");
+    let _ =
+        c.kws(&["MATERIALIZED", "VIEW"]) || c.kws(&["EXTERNAL", "TABLE"]) || c.kw("VIEW") || c.kw("TABLE");
     let mut p = c.object_name()?;
     while p.len() < 3 {
         let fill = if p.len() == 2 { s.database.clone() } else { s.schema.clone() };
@@ -235,7 +293,10 @@ pub fn future(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             c.expect_kw("SCHEMA")?;
             let mut p = c.object_name()?;
             if p.len() == 1 {
-                p.insert(0, ctx.session.database.clone().ok_or_else(|| SqlError::syntax("no current database"))?);
+                p.insert(
+                    0,
+                    ctx.session.database.clone().ok_or_else(|| SqlError::syntax("no current database"))?,
+                );
             }
             let (d, s) = (p[0].clone(), p[1].clone());
             if account.schema(&d, &s).is_none() || !ctx.view.show_schema(&d, &s) {
@@ -263,7 +324,15 @@ pub fn future(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
                 FutureScope::Database(d) => format!("{}.<{}>", q(d), f.object_type),
                 FutureScope::Schema(d, s) => format!("{}.{}.<{}>", q(d), q(s), f.object_type),
             };
-            vec![ts(f.created_on), t(&f.privilege), t(&f.object_type), t(name), t("ROLE"), t(&f.grantee), tf(f.grant_option)]
+            vec![
+                ts(f.created_on),
+                t(&f.privilege),
+                t(&f.object_type),
+                t(name),
+                t("ROLE"),
+                t(&f.grantee),
+                tf(f.grant_option),
+            ]
         })
         .collect();
     let names = ["created_on", "privilege", "grant_on", "name", "grant_to", "grantee_name", "grant_option"];

@@ -18,22 +18,37 @@ fn in_scope(scope: &Scope, d: &str, s: &str, tb: &str) -> bool {
 }
 
 /// Every table the role may see (SHOW visibility), account-wide.
-fn visible<'a>(ctx: &'a ShowCtx) -> impl Iterator<Item = (&'a Database, &'a Schema, &'a Table)> + 'a {
-    ctx.account.databases.iter().flat_map(move |d| {
-        d.schemas.iter().flat_map(move |s| {
-            s.tables
-                .iter()
-                .filter(move |tb| ctx.view.show_object(&d.name, &s.name, &tb.name))
-                .map(move |tb| (d, s, tb))
+fn visible<'a>(ctx: &'a ShowCtx) -> Vec<(&'a Database, &'a Schema, &'a Table)> {
+    let mut v: Vec<_> = ctx
+        .account
+        .databases
+        .iter()
+        .flat_map(move |d| {
+            d.schemas.iter().flat_map(move |s| {
+                s.tables
+                    .iter()
+                    .filter(move |tb| ctx.view.show_object(&d.name, &s.name, &tb.name))
+                    .map(move |tb| (d, s, tb))
+            })
         })
-    })
+        .collect();
+    v.sort_by(|a, b| {
+        (a.0.name.as_bytes(), a.1.name.as_bytes(), a.2.name.as_bytes()).cmp(&(
+            b.0.name.as_bytes(),
+            b.1.name.as_bytes(),
+            b.2.name.as_bytes(),
+        ))
+    });
+    v
 }
 
 fn check_scope(ctx: &ShowCtx, scope: &Scope) -> Result<(), SqlError> {
     let v = &ctx.view;
     let a = ctx.account;
     match scope {
-        Scope::Database(d) if a.database(d).is_none() || !v.show_database(d) => Err(SqlError::does_not_exist("Database", d)),
+        Scope::Database(d) if a.database(d).is_none() || !v.show_database(d) => {
+            Err(SqlError::does_not_exist("Database", d))
+        }
         Scope::Schema(d, s) if a.schema(d, s).is_none() || !v.show_schema(d, s) => {
             Err(SqlError::does_not_exist("Schema", &format!("{d}.{s}")))
         }
@@ -56,7 +71,9 @@ pub fn keys(ctx: &ShowCtx, opts: &ShowOpts, what: &str) -> Result<QueryResult, S
     let mut rows = Vec::new();
     if what == "PRIMARY KEYS" || what == "UNIQUE KEYS" {
         let kind = if what == "PRIMARY KEYS" { ConstraintKind::PrimaryKey } else { ConstraintKind::Unique };
-        for (d, s, tb) in visible(ctx).filter(|(d, s, tb)| in_scope(&scope, &d.name, &s.name, &tb.name)) {
+        for (d, s, tb) in
+            visible(ctx).into_iter().filter(|(d, s, tb)| in_scope(&scope, &d.name, &s.name, &tb.name))
+        {
             for c in tb.constraints.iter().filter(|c| c.kind == kind) {
                 for (i, col) in c.columns.iter().enumerate() {
                     rows.push(vec![
@@ -123,8 +140,14 @@ pub fn keys(ctx: &ShowCtx, opts: &ShowOpts, what: &str) -> Result<QueryResult, S
     }
     let mut columns = vec![ltz("created_on")];
     for name in [
-        "pk_database_name", "pk_schema_name", "pk_table_name", "pk_column_name", "fk_database_name", "fk_schema_name",
-        "fk_table_name", "fk_column_name",
+        "pk_database_name",
+        "pk_schema_name",
+        "pk_table_name",
+        "pk_column_name",
+        "fk_database_name",
+        "fk_schema_name",
+        "fk_table_name",
+        "fk_column_name",
     ] {
         columns.push(text(name));
     }

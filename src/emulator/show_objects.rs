@@ -14,7 +14,8 @@ fn terse_columns() -> Vec<super::result::Column> {
 }
 
 pub fn databases(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
-    let mut dbs: Vec<&Database> = ctx.account.databases.iter().filter(|d| ctx.view.show_database(&d.name)).collect();
+    let mut dbs: Vec<&Database> =
+        ctx.account.databases.iter().filter(|d| ctx.view.show_database(&d.name)).collect();
     dbs.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     let default_db = ctx
         .session
@@ -51,10 +52,22 @@ pub fn databases(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError
     let columns = if opts.terse {
         terse_columns()
     } else {
-        let mut c: Vec<_> = ["created_on", "name", "is_default", "is_current", "origin", "owner", "comment", "options", "retention_time", "kind", "owner_role_type"]
-            .iter()
-            .map(|n| if *n == "created_on" { ltz(n) } else { text(n) })
-            .collect();
+        let mut c: Vec<_> = [
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "origin",
+            "owner",
+            "comment",
+            "options",
+            "retention_time",
+            "kind",
+            "owner_role_type",
+        ]
+        .iter()
+        .map(|n| if *n == "created_on" { ltz(n) } else { text(n) })
+        .collect();
         c.push(obj("object_visibility"));
         c.push(obj("resharing_settings"));
         c
@@ -71,7 +84,9 @@ fn scoped_databases<'a>(ctx: &'a ShowCtx, scope: &Scope) -> Result<Vec<&'a Datab
         }
     };
     match scope {
-        Scope::Account => Ok(ctx.account.databases.iter().filter(|d| ctx.view.show_database(&d.name)).collect()),
+        Scope::Account => {
+            Ok(ctx.account.databases.iter().filter(|d| ctx.view.show_database(&d.name)).collect())
+        }
         Scope::Default => match &ctx.session.database {
             Some(d) => one(d),
             None => Ok(ctx.account.databases.iter().filter(|d| ctx.view.show_database(&d.name)).collect()),
@@ -103,13 +118,16 @@ fn scoped_schemas<'a>(ctx: &'a ShowCtx, scope: &Scope) -> Result<Vec<(&'a Databa
     Ok(out)
 }
 
+/// (name, created_on, owner, comment, owner_role_type, options) of one SHOW SCHEMAS row.
+type SchemaRow<'a> = (String, i64, String, Option<String>, &'a str, String);
+
 pub fn schemas(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
     let scope = opts.scope.clone().unwrap_or(Scope::Default);
     let mut rows = Vec::new();
     let mut dbs = scoped_databases(ctx, &scope)?;
     dbs.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     for d in dbs {
-        let mut list: Vec<(String, i64, String, Option<String>, &str, String)> = d
+        let mut list: Vec<SchemaRow> = d
             .schemas
             .iter()
             .filter(|s| ctx.view.show_schema(&d.name, &s.name))
@@ -124,7 +142,14 @@ pub fn schemas(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> 
                 (s.name.clone(), s.created_on, s.owner.clone(), s.comment.clone(), "ROLE", o.join(", "))
             })
             .collect();
-        list.push(("INFORMATION_SCHEMA".into(), d.created_on, String::new(), Some(IS_COMMENT.into()), "", String::new()));
+        list.push((
+            "INFORMATION_SCHEMA".into(),
+            d.created_on,
+            String::new(),
+            Some(IS_COMMENT.into()),
+            "",
+            String::new(),
+        ));
         list.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         for (name, created, owner, comment, ort, options) in list {
             let row = if opts.terse {
@@ -140,7 +165,11 @@ pub fn schemas(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> 
                     t(owner),
                     opt(&comment),
                     t(options),
-                    t(if name == "INFORMATION_SCHEMA" { "1".to_string() } else { d.retention_time.to_string() }),
+                    t(if name == "INFORMATION_SCHEMA" {
+                        "1".to_string()
+                    } else {
+                        d.retention_time.to_string()
+                    }),
                     t(ort),
                     Value::Null,
                     t("N"),
@@ -152,10 +181,21 @@ pub fn schemas(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> 
     let columns = if opts.terse {
         terse_columns()
     } else {
-        let mut c: Vec<_> = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options", "retention_time", "owner_role_type"]
-            .iter()
-            .map(|n| if *n == "created_on" { ltz(n) } else { text(n) })
-            .collect();
+        let mut c: Vec<_> = [
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "database_name",
+            "owner",
+            "comment",
+            "options",
+            "retention_time",
+            "owner_role_type",
+        ]
+        .iter()
+        .map(|n| if *n == "created_on" { ltz(n) } else { text(n) })
+        .collect();
         c.push(obj("object_visibility"));
         c.push(text("is_nested"));
         c
@@ -189,11 +229,33 @@ fn scoped_tables<'a>(
 }
 
 const TABLE_COLUMNS: [&str; 27] = [
-    "created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by", "rows", "bytes", "owner",
-    "retention_time", "automatic_clustering", "change_tracking", "search_optimization",
-    "search_optimization_progress", "search_optimization_bytes", "is_external", "enable_schema_evolution",
-    "owner_role_type", "is_event", "is_hybrid", "is_iceberg", "is_dynamic", "is_immutable", "is_interactive",
-    "row_timestamp", "error_logging",
+    "created_on",
+    "name",
+    "database_name",
+    "schema_name",
+    "kind",
+    "comment",
+    "cluster_by",
+    "rows",
+    "bytes",
+    "owner",
+    "retention_time",
+    "automatic_clustering",
+    "change_tracking",
+    "search_optimization",
+    "search_optimization_progress",
+    "search_optimization_bytes",
+    "is_external",
+    "enable_schema_evolution",
+    "owner_role_type",
+    "is_event",
+    "is_hybrid",
+    "is_iceberg",
+    "is_dynamic",
+    "is_immutable",
+    "is_interactive",
+    "row_timestamp",
+    "error_logging",
 ];
 
 pub fn tables(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
@@ -266,7 +328,13 @@ pub fn views(ctx: &ShowCtx, opts: &ShowOpts, materialized_only: bool) -> Result<
         .map(|(d, s, v)| {
             let mat = v.kind == TableKind::MaterializedView;
             let row = if opts.terse {
-                vec![ts(v.created_on), t(&v.name), t(if mat { "MATERIALIZED_VIEW" } else { "VIEW" }), t(&d.name), t(&s.name)]
+                vec![
+                    ts(v.created_on),
+                    t(&v.name),
+                    t(if mat { "MATERIALIZED_VIEW" } else { "VIEW" }),
+                    t(&d.name),
+                    t(&s.name),
+                ]
             } else {
                 let owns = ctx.view.roles.contains(&v.owner);
                 let text_value = if v.secure && !owns { t("") } else { opt(&v.view_text) };
@@ -291,10 +359,23 @@ pub fn views(ctx: &ShowCtx, opts: &ShowOpts, materialized_only: bool) -> Result<
     let columns = if opts.terse {
         terse_columns()
     } else {
-        ["created_on", "name", "reserved", "database_name", "schema_name", "owner", "comment", "text", "is_secure", "is_materialized", "owner_role_type", "change_tracking"]
-            .iter()
-            .map(|c| if *c == "created_on" { ltz(c) } else { text(c) })
-            .collect()
+        [
+            "created_on",
+            "name",
+            "reserved",
+            "database_name",
+            "schema_name",
+            "owner",
+            "comment",
+            "text",
+            "is_secure",
+            "is_materialized",
+            "owner_role_type",
+            "change_tracking",
+        ]
+        .iter()
+        .map(|c| if *c == "created_on" { ltz(c) } else { text(c) })
+        .collect()
     };
     finish(ctx, opts, columns, rows, Ceiling::Error, "VIEWS")
 }

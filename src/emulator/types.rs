@@ -46,7 +46,9 @@ pub fn parse_type(text: &str) -> Option<DataType> {
         "TIMESTAMP_LTZ" | "TIMESTAMPLTZ" | "TIMESTAMP WITH LOCAL TIME ZONE" => {
             DataType::TimestampLtz { scale: scale9() }
         }
-        "TIMESTAMP_TZ" | "TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE" => DataType::TimestampTz { scale: scale9() },
+        "TIMESTAMP_TZ" | "TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE" => {
+            DataType::TimestampTz { scale: scale9() }
+        }
         "VARIANT" => DataType::Variant,
         "OBJECT" => DataType::Object,
         "ARRAY" => DataType::Array,

@@ -43,6 +43,7 @@ pub fn role_closure(account: &Account, role: &str) -> HashSet<String> {
         for g in &account.grants {
             if let (GrantTarget::Role(child), Grantee::Role(parent)) = (&g.target, &g.grantee)
                 && *parent == r
+                && g.privilege == "USAGE"
             {
                 stack.push(child.clone());
             }

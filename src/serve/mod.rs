@@ -3,8 +3,11 @@
 //!
 //! Limits: every request is answered within `request_timeout` (408 otherwise), requests whose headers
 //! exceed `max_header_bytes` get 431, bodies over `max_body_bytes` get 413, at most 64 requests are
-//! handled at once (503 beyond), only GET/HEAD are routed. Graceful shutdown follows the daemon's token.
+//! handled at once (503 beyond), only GET/HEAD are routed. At most 128 connections are open at once and a
+//! connection with no progress for three request timeouts is closed (`conn.rs`). Graceful shutdown follows
+//! the daemon's token.
 
+mod conn;
 mod ready;
 
 use std::net::SocketAddr;
@@ -104,6 +107,7 @@ pub async fn serve(
     limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
+    let listener = conn::BoundedListener::new(listener, limits.request_timeout.saturating_mul(3));
     axum::serve(listener, router(state, limits))
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
