@@ -296,14 +296,15 @@ impl Tool {
                 st::columns(database, o(schema), o(table), o(column_name_like), *limit).map_err(usage)
             }
             Tool::TableConstraints { database, schema, table, constraint_type, limit, .. } => {
-                st::table_constraints(database, o(schema), o(table), o(constraint_type), *limit).map_err(usage)
+                st::table_constraints(database, o(schema), o(table), o(constraint_type), *limit)
+                    .map_err(usage)
             }
             Tool::ReferentialConstraints { database, schema, table, limit, .. } => {
                 st::referential_constraints(database, o(schema), o(table), *limit).map_err(usage)
             }
-            Tool::Show { object_type: ObjectType::Databases, database_name: Some(_), .. } => Err(UsageError(
-                "--database-name applies only to --object-type schemas".into(),
-            )),
+            Tool::Show { object_type: ObjectType::Databases, database_name: Some(_), .. } => {
+                Err(UsageError("--database-name applies only to --object-type schemas".into()))
+            }
             Tool::Show { object_type: ObjectType::Databases, like_pattern, .. } => {
                 st::show_databases(o(like_pattern), None, None).map_err(usage)
             }
@@ -316,7 +317,8 @@ impl Tool {
                 st::show_grants(&view).map_err(usage)
             }
             Tool::ShowPrimaryKeys { database_name, schema_name, table_name, .. } => {
-                st::show_keys(KeyKind::Primary, o(database_name), o(schema_name), o(table_name)).map_err(usage)
+                st::show_keys(KeyKind::Primary, o(database_name), o(schema_name), o(table_name))
+                    .map_err(usage)
             }
             Tool::ShowKeys { key_direction, table_name, schema_name, database_name, .. } => {
                 let kind = match key_direction {
@@ -386,8 +388,15 @@ mod tests {
         let e = sql(&["show-grants", "--grant-view", "to-role"]).unwrap_err();
         assert!(e.contains("to_role"), "the allowed values are listed: {e}");
         assert_eq!(
-            sql(&["show-grants", "--grant-view", "on_object", "--object-type", "table", "--object-name",
-                r#"sales."Legacy Import".t"#])
+            sql(&[
+                "show-grants",
+                "--grant-view",
+                "on_object",
+                "--object-type",
+                "table",
+                "--object-name",
+                r#"sales."Legacy Import".t"#
+            ])
             .unwrap(),
             r#"SHOW GRANTS ON TABLE "SALES"."Legacy Import"."T""#
         );
@@ -401,8 +410,9 @@ mod tests {
     fn keys_and_limits_are_checked_with_flag_names() {
         let e = sql(&["show-keys", "--key-direction", "imported", "--table-name", "T"]).unwrap_err();
         assert!(e.contains("--database-name is required"), "{e}");
-        let e = sql(&["show-keys", "--key-direction", "exported", "--table-name", "T", "--database-name", "D"])
-            .unwrap_err();
+        let e =
+            sql(&["show-keys", "--key-direction", "exported", "--table-name", "T", "--database-name", "D"])
+                .unwrap_err();
         assert!(e.contains("--schema-name is required"), "{e}");
         let e = sql(&["schemata", "--database", "D", "--limit", "0"]).unwrap_err();
         assert!(e.contains("--limit must be at least 1"), "{e}");
