@@ -514,3 +514,36 @@ fn bench_generated_account_2m_columns() {
     );
     assert_eq!(r.rows.len(), 100_000);
 }
+
+#[test]
+fn runtime_drops_warehouse_changes_and_future_grants_to_role() {
+    let mut e = sample();
+    let future = run(&mut e, "ACCOUNTADMIN", "SHOW FUTURE GRANTS TO ROLE ANALYST");
+    assert_eq!(col(&future, "name"), ["SALES.REPORTING.<TABLE>", "SALES.REPORTING.<VIEW>"]);
+    assert_eq!(col(&future, "grant_to"), ["ROLE", "ROLE"]);
+    run(&mut e, "SYSADMIN", "ALTER WAREHOUSE CRAWLER_WH SUSPEND");
+    run(&mut e, "SYSADMIN", "ALTER WAREHOUSE CRAWLER_WH RENAME TO SNOWCAT_WH");
+    let wh = run(&mut e, "SNOWCAT_CRAWLER", "SHOW WAREHOUSES");
+    assert_eq!(col(&wh, "name"), ["SNOWCAT_WH"], "grants follow the rename");
+    assert_eq!(col(&wh, "state"), ["SUSPENDED"]);
+    run(&mut e, "SYSADMIN", "COMMENT ON COLUMN SALES.CORE.ORDERS.TOTAL IS 'gross'");
+    let c = select(
+        &mut e,
+        "SYSADMIN",
+        "SELECT COMMENT FROM SALES.INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'ORDERS' AND COLUMN_NAME = 'TOTAL'",
+    );
+    assert_eq!(col(&c, "COMMENT"), ["gross"]);
+    let dropped = run(&mut e, "SYSADMIN", "DROP SCHEMA SALES.STAGING");
+    assert_eq!(col(&dropped, "status"), ["STAGING successfully dropped."]);
+    let schemas = run(&mut e, "SYSADMIN", "SHOW SCHEMAS IN DATABASE SALES");
+    assert!(!col(&schemas, "name").contains(&"STAGING".to_string()));
+    run(&mut e, "SYSADMIN", "DROP DATABASE FINANCE");
+    is_err(&fail(&mut e, "SYSADMIN", "SELECT * FROM FINANCE.INFORMATION_SCHEMA.TABLES"), "002003", "02000");
+    let gone = run(&mut e, "ACCOUNTADMIN", "SHOW IMPORTED KEYS IN ACCOUNT");
+    assert!(!col(&gone, "fk_database_name").contains(&"FINANCE".to_string()));
+    let if_exists = run(&mut e, "SYSADMIN", "DROP DATABASE IF EXISTS FINANCE");
+    assert_eq!(
+        col(&if_exists, "status"),
+        ["Drop statement executed successfully (FINANCE already dropped)."]
+    );
+}
