@@ -6,6 +6,7 @@
 mod catalog;
 mod connection;
 mod crawl;
+mod demo;
 mod emulator;
 mod run;
 mod sql;
@@ -49,6 +50,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Run one of the ten metadata tools of the Scalekit Snowflake connector live (what the crawler sees).
     Tool(tool::ToolArgs),
+    /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
+    Demo(demo::DemoArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -95,5 +98,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
         Command::Tool(args) => tool::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
     }
 }
