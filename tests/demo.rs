@@ -125,6 +125,14 @@ fn demo_shows_each_scripted_change_once_and_the_coverage_gap() {
     }
     assert!(stdout.contains("BREAKING (") && stdout.contains("SECURITY ("), "{stdout}");
 
+    // One tidy file: no WAL or shared-memory file left beside it.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("my demo.db-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
     // The catalog file agrees: the second run recorded each change once.
     let db = Connection::open_with_flags(&catalog, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let last: i64 = db.query_row("SELECT max(run_id) FROM runs_v", [], |r| r.get(0)).unwrap();
