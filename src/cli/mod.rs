@@ -7,9 +7,11 @@ mod auth;
 mod catalog;
 mod connection;
 mod crawl;
+mod demo;
 mod emulator;
 mod run;
 mod sql;
+mod tool;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +52,10 @@ pub enum Command {
     /// Log in (OAuth, Scalekit) or print a key's fingerprint.
     #[command(subcommand)]
     Auth(auth::AuthCommand),
+    /// Run one of the ten metadata tools of the Scalekit Snowflake connector live (what the crawler sees).
+    Tool(tool::ToolArgs),
+    /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
+    Demo(demo::DemoArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -96,5 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
         Command::Auth(cmd) => auth::run(cmd).await,
+        Command::Tool(args) => tool::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
     }
 }
