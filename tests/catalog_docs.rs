@@ -310,6 +310,10 @@ fn cli_commands_read_the_catalog() {
     let text = String::from_utf8_lossy(&out);
     assert!(text.contains("TEXT(100)") && !text.contains("one row per order"), "{text}");
     snowcat(&path, &["show", "SALES.PUBLIC.OLD_TABLE", "--at", "1"]).success();
+    // A time picks the last run finished by then: run 1 finished two days ago (backdated by populate).
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    snowcat(&path, &["show", "SALES.PUBLIC.OLD_TABLE", "--at", &yesterday]).success();
+    snowcat(&path, &["show", "SALES.PUBLIC.OLD_TABLE", "--at", "2000-01-01T00:00:00Z"]).failure().code(1);
     snowcat(&path, &["show", "SALES.PUBLIC.OLD_TABLE"]).failure().code(1);
     snowcat(&path, &["show", "NOT_QUALIFIED"]).failure().code(2);
     snowcat(&path, &["diff", "--kind", "nonsense"]).failure().code(2);

@@ -19,6 +19,9 @@ pub struct DdlContext {
     pub now_ms: Option<i64>,
     /// Whether `USE ...` is allowed (scripts yes, the SQL API no).
     pub allow_use: bool,
+    /// Databases the role may touch (runtime only; `None` when loading a script). Naming any other
+    /// database answers 002003, as for a missing one.
+    pub usable_databases: Option<std::collections::HashSet<String>>,
 }
 
 impl DdlContext {
@@ -29,6 +32,15 @@ impl DdlContext {
             schema: None,
             now_ms: None,
             allow_use: true,
+            usable_databases: None,
+        }
+    }
+
+    /// 002003 unless the role may use `db`.
+    pub fn check_database(&self, db: &str) -> Result<(), SqlError> {
+        match &self.usable_databases {
+            Some(set) if !set.contains(db) => Err(SqlError::does_not_exist("Database", db)),
+            _ => Ok(()),
         }
     }
 }
@@ -258,7 +270,13 @@ fn single(mut parts: Vec<String>) -> Result<String, SqlError> {
 }
 
 /// `[db.]schema` -> (db, schema) using the current database.
-pub fn resolve_schema(ctx: &DdlContext, mut parts: Vec<String>) -> Result<(String, String), SqlError> {
+pub fn resolve_schema(ctx: &DdlContext, parts: Vec<String>) -> Result<(String, String), SqlError> {
+    let (db, schema) = resolve_schema_name(ctx, parts)?;
+    ctx.check_database(&db)?;
+    Ok((db, schema))
+}
+
+fn resolve_schema_name(ctx: &DdlContext, mut parts: Vec<String>) -> Result<(String, String), SqlError> {
     match parts.len() {
         1 => Ok((ctx.database.clone().ok_or_else(|| no_current("database"))?, parts.remove(0))),
         2 => {
@@ -271,6 +289,12 @@ pub fn resolve_schema(ctx: &DdlContext, mut parts: Vec<String>) -> Result<(Strin
 
 /// `[[db.]schema.]object` -> (db, schema, object) using the current database and schema.
 pub fn resolve_object(ctx: &DdlContext, parts: Vec<String>) -> Result<(String, String, String), SqlError> {
+    let (db, schema, name) = resolve_object_name(ctx, parts)?;
+    ctx.check_database(&db)?;
+    Ok((db, schema, name))
+}
+
+fn resolve_object_name(ctx: &DdlContext, parts: Vec<String>) -> Result<(String, String, String), SqlError> {
     let mut p = parts;
     match p.len() {
         1 => Ok((

@@ -52,6 +52,58 @@ pub(super) fn strip_rely(sql: &str) -> Result<(String, Vec<bool>), SqlError> {
     Ok((out, rely))
 }
 
+/// For `CREATE EXTERNAL TABLE`, keep the text up to the end of the column list: Snowflake's external
+/// table properties (`LOCATION = @stage`, `FILE_FORMAT = (...)`, `AUTO_REFRESH`) are not SQL sqlparser
+/// reads, and the emulator only needs the name and columns.
+fn external_prefix(sql: &str) -> Result<String, SqlError> {
+    let dialect = SnowflakeDialect {};
+    let tokens = Tokenizer::new(&dialect, sql).tokenize().map_err(|e| SqlError::syntax(e.to_string()))?;
+    let (mut out, mut depth, mut seen) = (String::new(), 0usize, false);
+    // Depth at which a column's `AS (expression)` is being skipped.
+    let mut skip: Option<usize> = None;
+    for t in &tokens {
+        if let Token::Word(w) = t
+            && w.quote_style.is_none()
+            && w.value.eq_ignore_ascii_case("AS")
+            && depth == 1
+        {
+            skip = Some(depth);
+            continue;
+        }
+        if let Some(at) = skip {
+            match t {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == at {
+                        skip = None;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match t {
+            Token::SingleQuotedString(s) => out.push_str(&super::lexer::quote_str(s)),
+            other => out.push_str(&other.to_string()),
+        }
+        match t {
+            Token::LParen => {
+                depth += 1;
+                seen = true;
+            }
+            Token::RParen => {
+                depth = depth.saturating_sub(1);
+                if seen && depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 pub(super) fn parse_one(sql: &str) -> Result<Statement, SqlError> {
     let mut stmts = Parser::parse_sql(&SnowflakeDialect {}, sql)
         .map_err(|e| SqlError::syntax(format!("syntax error: {e}")))?;
@@ -301,7 +353,11 @@ pub fn create_table_or_view(
     ctx: &mut DdlContext,
     sql: &str,
 ) -> Result<String, SqlError> {
-    let (clean, rely) = strip_rely(sql)?;
+    let (mut clean, rely) = strip_rely(sql)?;
+    let words: Vec<String> = clean.split_whitespace().take(5).map(str::to_uppercase).collect();
+    if words.iter().any(|w| w == "EXTERNAL") {
+        clean = external_prefix(&clean)?;
+    }
     let now = account.tick(ctx.now_ms);
     let (parts, mut table, or_replace, if_not_exists, copy_grants) = match parse_one(&clean)? {
         Statement::CreateTable(ct) => {

@@ -118,12 +118,21 @@ impl Engine {
                 Err(ddl::unsupported_command())
             }
             f if ddl::is_ddl(f) => {
+                let view = View::new(&self.account, &session.role);
+                let usable = self
+                    .account
+                    .databases
+                    .iter()
+                    .filter(|d| view.manage_grants || view.database(&d.name))
+                    .map(|d| d.name.clone())
+                    .collect();
                 let mut ctx = DdlContext {
                     role: session.role.clone(),
                     database: session.database.clone(),
                     schema: session.schema.clone(),
                     now_ms: Some(chrono::Utc::now().timestamp_millis()),
                     allow_use: false,
+                    usable_databases: Some(usable),
                 };
                 let status = ddl::apply(&mut self.account, &mut ctx, sql)?;
                 Ok(QueryResult {

@@ -6,7 +6,8 @@
 
 use rusqlite::types::Value as Sql;
 
-use super::model_types::{ConstraintKind, Database, TableKind};
+use super::model_types::{Column, ConstraintKind, DataType, Database, TableKind};
+use super::types::MAX_TEXT;
 use super::visibility::View;
 
 /// A column's Snowflake type in the view.
@@ -339,51 +340,30 @@ pub fn rows(db: &Database, view: &str, role_view: &View, emit: &mut dyn FnMut(Ve
             }
         }
         "COLUMNS" => {
+            for v in VIEWS {
+                for (pos, (name, ty)) in columns(v).iter().enumerate() {
+                    let data_type = match ty {
+                        Text => DataType::Text { length: MAX_TEXT },
+                        Num => DataType::Number { precision: 9, scale: 0 },
+                        Ltz => DataType::TimestampLtz { scale: 9 },
+                        Bool => DataType::Boolean,
+                        Obj => DataType::Object,
+                    };
+                    let c = Column {
+                        name: name.to_string(),
+                        data_type,
+                        nullable: true,
+                        default: None,
+                        identity: None,
+                        comment: None,
+                    };
+                    emit(column_row(d, "INFORMATION_SCHEMA", v, pos, &c));
+                }
+            }
             for sc in db.schemas.iter().filter(|sc| role_view.schema(d, &sc.name)) {
                 for t in sc.tables.iter().filter(|t| role_view.object(d, &sc.name, &t.name)) {
                     for (pos, c) in t.columns.iter().enumerate() {
-                        let ty = c.data_type;
-                        let (cl, ol) =
-                            ty.char_lengths().map_or((Sql::Null, Sql::Null), |(a, b)| (i(a), i(b)));
-                        let (np, nr, ns) = ty
-                            .numeric()
-                            .map_or((Sql::Null, Sql::Null, Sql::Null), |(a, b, c)| (i(a), i(b), i(c)));
-                        let dp = ty.datetime_precision().map_or(Sql::Null, i);
-                        let (ist, inc) = c
-                            .identity
-                            .map_or((Sql::Null, Sql::Null), |(a, b)| (s(&a.to_string()), s(&b.to_string())));
-                        let mut row = vec![
-                            s(d),
-                            s(&sc.name),
-                            s(&t.name),
-                            s(&c.name),
-                            i(pos as i64 + 1),
-                            os(&c.default),
-                            yes(c.nullable),
-                            s(ty.name()),
-                            cl,
-                            ol,
-                            np,
-                            nr,
-                            ns,
-                            dp,
-                        ];
-                        row.extend(std::iter::repeat_n(Sql::Null, 19));
-                        row.push(yes(false));
-                        row.push(yes(c.identity.is_some()));
-                        row.push(Sql::Null);
-                        row.push(ist);
-                        row.push(inc);
-                        row.push(Sql::Null);
-                        row.push(Sql::Null);
-                        row.push(if c.identity.is_some() { s("NO") } else { Sql::Null });
-                        row.push(if c.identity.is_some() { s("YES") } else { Sql::Null });
-                        row.push(Sql::Null);
-                        row.push(os(&c.comment));
-                        row.push(Sql::Null);
-                        row.push(Sql::Null);
-                        row.push(s("COLUMN"));
-                        emit(row);
+                        emit(column_row(d, &sc.name, &t.name, pos, c));
                     }
                 }
             }
@@ -462,5 +442,70 @@ pub fn rows(db: &Database, view: &str, role_view: &View, emit: &mut dyn FnMut(Ve
             }
         }
         _ => {}
+    }
+}
+
+/// One INFORMATION_SCHEMA.COLUMNS row.
+fn column_row(d: &str, schema: &str, table: &str, pos: usize, c: &Column) -> Vec<Sql> {
+    let ty = c.data_type;
+    let (cl, ol) = ty.char_lengths().map_or((Sql::Null, Sql::Null), |(a, b)| (i(a), i(b)));
+    let (np, nr, ns) = ty.numeric().map_or((Sql::Null, Sql::Null, Sql::Null), |(a, b, c)| (i(a), i(b), i(c)));
+    let dp = ty.datetime_precision().map_or(Sql::Null, i);
+    let (ist, inc) =
+        c.identity.map_or((Sql::Null, Sql::Null), |(a, b)| (s(&a.to_string()), s(&b.to_string())));
+    let mut row = vec![
+        s(d),
+        s(schema),
+        s(table),
+        s(&c.name),
+        i(pos as i64 + 1),
+        os(&c.default),
+        yes(c.nullable),
+        s(ty.name()),
+        cl,
+        ol,
+        np,
+        nr,
+        ns,
+        dp,
+    ];
+    row.extend(std::iter::repeat_n(Sql::Null, 19));
+    row.push(yes(false));
+    row.push(yes(c.identity.is_some()));
+    row.push(Sql::Null);
+    row.push(ist);
+    row.push(inc);
+    row.push(Sql::Null);
+    row.push(Sql::Null);
+    row.push(if c.identity.is_some() { s("NO") } else { Sql::Null });
+    row.push(if c.identity.is_some() { s("YES") } else { Sql::Null });
+    row.push(Sql::Null);
+    row.push(os(&c.comment));
+    row.push(Sql::Null);
+    row.push(Sql::Null);
+    row.push(s("COLUMN"));
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::model::Account;
+    use crate::emulator::sample::SAMPLE_SQL;
+
+    #[test]
+    fn every_row_has_one_value_per_documented_column() {
+        let account = Account::from_sql(SAMPLE_SQL).unwrap();
+        let view = View::new(&account, "ACCOUNTADMIN");
+        for db in &account.databases {
+            for v in VIEWS {
+                let mut n = 0;
+                rows(db, v, &view, &mut |row| {
+                    assert_eq!(row.len(), columns(v).len(), "{v}");
+                    n += 1;
+                });
+                assert!(n > 0 || v == "REFERENTIAL_CONSTRAINTS" || v == "VIEWS", "{} {v} is empty", db.name);
+            }
+        }
     }
 }

@@ -172,6 +172,7 @@ pub fn execute(
     if let Some(e) = rw.error {
         return Err(e);
     }
+    let pushed = if rw.tables.len() == 1 { super::info_pushdown::filters(&stmts[0]) } else { Vec::new() };
     let view = View::new(account, &session.role);
     let conn = rusqlite::Connection::open_in_memory().map_err(sqlite_err)?;
     conn.execute_batch("PRAGMA case_sensitive_like = ON;").map_err(sqlite_err)?;
@@ -188,12 +189,21 @@ pub fn execute(
         let defs: Vec<String> = cols.iter().map(|(c, _)| format!("\"{c}\"")).collect();
         conn.execute_batch(&format!("CREATE TABLE {table} ({});", defs.join(", "))).map_err(sqlite_err)?;
         let marks = vec!["?"; cols.len()].join(", ");
+        let keep: Vec<(usize, &Vec<String>)> = pushed
+            .iter()
+            .filter_map(|(c, vals)| cols.iter().position(|(n, _)| n == c).map(|i| (i, vals)))
+            .collect();
         let tx = conn.unchecked_transaction().map_err(sqlite_err)?;
         {
             let mut ins = tx.prepare(&format!("INSERT INTO {table} VALUES ({marks})")).map_err(sqlite_err)?;
             let mut failure = None;
             info_rows::rows(database, v, &view, &mut |row| {
-                if failure.is_none()
+                let rejected = keep.iter().any(|(i, vals)| match &row[*i] {
+                    Sql::Text(t) => !vals.contains(t),
+                    _ => true,
+                });
+                if !rejected
+                    && failure.is_none()
                     && let Err(e) = ins.execute(rusqlite::params_from_iter(row))
                 {
                     failure = Some(e);

@@ -108,6 +108,11 @@ impl Account {
         Ok(account)
     }
 
+    /// Run another DDL script against this account (e.g. a second `--account FILE.sql`), as ACCOUNTADMIN.
+    pub fn apply_sql(&mut self, script: &str) -> Result<(), LoadError> {
+        super::ddl::load_script(self, script)
+    }
+
     /// Generate a large account with realistic proportions of constraints, roles, grants and warehouses.
     pub fn generate(spec: GenerateSpec) -> Account {
         super::generate::generate(spec)

@@ -34,19 +34,23 @@ const WAREHOUSE: u8 = 4;
 
 /// Every role `role` inherits (itself included), following role grants downwards, plus PUBLIC.
 pub fn role_closure(account: &Account, role: &str) -> HashSet<String> {
+    // One pass over the grants to index role-to-role edges, then a walk over the index.
+    let mut children: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for g in &account.grants {
+        if let (GrantTarget::Role(child), Grantee::Role(parent)) = (&g.target, &g.grantee)
+            && g.privilege == "USAGE"
+        {
+            children.entry(parent.as_str()).or_default().push(child.as_str());
+        }
+    }
     let mut seen: HashSet<String> = HashSet::new();
-    let mut stack = vec![role.to_string(), "PUBLIC".to_string()];
+    let mut stack = vec![role, "PUBLIC"];
     while let Some(r) = stack.pop() {
-        if !seen.insert(r.clone()) {
+        if !seen.insert(r.to_string()) {
             continue;
         }
-        for g in &account.grants {
-            if let (GrantTarget::Role(child), Grantee::Role(parent)) = (&g.target, &g.grantee)
-                && *parent == r
-                && g.privilege == "USAGE"
-            {
-                stack.push(child.clone());
-            }
+        if let Some(c) = children.get(r) {
+            stack.extend(c.iter().copied());
         }
     }
     seen

@@ -98,6 +98,12 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("base_url", &self.inner.base.as_str()).finish_non_exhaustive()
+    }
+}
+
 pub(crate) struct Inner {
     http: reqwest::Client,
     base: Url,

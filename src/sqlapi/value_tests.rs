@@ -100,7 +100,7 @@ fn timestamps_ntz_ltz_and_tz_with_offset_plus_1440() {
     let utc = cell(&tz, "1791549296.123456789 1440").timestamp_tz().unwrap().unwrap();
     assert_eq!(utc.offset().local_minus_utc(), 0);
     let west = cell(&tz, "1616173619.000000000 960").timestamp_tz().unwrap().unwrap();
-    assert_eq!(west.to_rfc3339(), "2021-03-19T09:06:59+08:00".replace("+08:00", "-08:00"));
+    assert_eq!(west.to_rfc3339(), "2021-03-19T09:06:59-08:00");
     assert!(cell(&tz, "1791524096 99999").timestamp_tz().is_err());
     assert!(cell(&tz, "2026-10-09 12:34:56").timestamp_tz().is_err());
     assert!(cell(&tz, "1 1440 x").timestamp_tz().is_err());
