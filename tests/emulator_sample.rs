@@ -7,18 +7,8 @@ use snowcat::emulator::model::Account;
 use snowcat::emulator::sample::SAMPLE_SQL;
 use snowcat::emulator::{Emulator, EmulatorHandle};
 
-/// The sample account. WORKAROUND (engine bug, reported to the lead): the engine's first cut rejects the
-/// self-referencing foreign key of HR.PEOPLE.EMPLOYEES (002003 "Table ... does not exist"), so this protocol
-/// test drops that one clause. Remove the replace once the engine accepts it.
-fn sample_sql() -> String {
-    SAMPLE_SQL.replace(
-        ", CONSTRAINT FK_MANAGER FOREIGN KEY (MANAGER_ID) REFERENCES HR.PEOPLE.EMPLOYEES (EMPLOYEE_ID)",
-        "",
-    )
-}
-
 async fn start(partition_rows: usize) -> EmulatorHandle {
-    let account = Account::from_sql(&sample_sql()).unwrap();
+    let account = Account::from_sql(SAMPLE_SQL).unwrap();
     Emulator::builder(account).partition_rows(partition_rows).start().await.unwrap()
 }
 

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod connection;
+mod crawl;
 mod emulator;
 mod run;
 mod sql;
@@ -39,6 +40,8 @@ pub enum Command {
     Show(catalog::ShowArgs),
     /// Find objects and columns by name or comment.
     Search(catalog::SearchArgs),
+    /// Crawl an account once into the catalog (exit 0 complete, 3 partial, 1 failed).
+    Crawl(crawl::CrawlArgs),
     /// Run the daemon: crawl each configured account on its schedule, serve /metrics, /healthz, /readyz.
     Run(run::RunArgs),
     /// Check a config file and list every problem by key (exit 2 when there are any).
@@ -85,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => catalog::diff(args),
         Command::Show(args) => catalog::show(args),
         Command::Search(args) => catalog::search(args),
+        Command::Crawl(args) => crawl::run(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
     }
