@@ -128,6 +128,7 @@ async fn snowcat_run_against_the_emulator() {
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
     let catalog = dir.path().join("catalog.db");
     let config = dir.path().join("snowcat.toml");
+    let feed = dir.path().join("changes.ndjson");
     std::fs::write(
         &config,
         format!(
@@ -139,6 +140,10 @@ listen = "127.0.0.1:0"
 stale_after = "10s"
 [daemon]
 shutdown_grace = "15s"
+[notifications]
+ndjson_path = "{feed}"
+severities = ["breaking"]
+include_grants_to_public = true
 [[accounts]]
 name = "prod"
 url = "{url}"
@@ -151,7 +156,8 @@ token_file = "{token}"
 "#,
             catalog = catalog.display(),
             url = emu.base_url(),
-            token = token_file.display()
+            token = token_file.display(),
+            feed = feed.display()
         ),
     )
     .unwrap();
@@ -186,6 +192,7 @@ token_file = "{token}"
 
     // 2. The account changes: one more table; the next run counts it and records the change.
     ddl(&emu, "CREATE TABLE SALES.CORE.E2E_NEW (ID NUMBER(38,0) NOT NULL, NOTE VARCHAR)").await;
+    ddl(&emu, "GRANT SELECT ON TABLE SALES.CORE.PRODUCTS TO ROLE PUBLIC").await;
     eventually("the new table counted and its change recorded", || {
         let base = base.clone();
         async move {
@@ -206,6 +213,27 @@ token_file = "{token}"
         }
     })
     .await;
+
+    // The change feed got the grant to PUBLIC and the removal (breaking), not the additive new table.
+    // (The feed is written after the run's metrics, so wait for it too.)
+    let read_feed = || -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&feed)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("NDJSON line does not parse ({e}): {l}"))
+            })
+            .collect()
+    };
+    let lines = eventually("the grant to PUBLIC and the table removal in the feed", || {
+        let lines = read_feed();
+        let grant =
+            lines.iter().any(|c| c["kind"] == "grant" && c["grantee"] == "PUBLIC" && c["change"] == "added");
+        let removal = lines.iter().any(|c| c["kind"] == "table" && c["change"] == "removed");
+        async move { (grant && removal).then_some(lines) }
+    })
+    .await;
+    assert!(!lines.iter().any(|c| c["kind"] == "table" && c["change"] == "added"), "{lines:?}");
 
     // 3. Runs go stale (the token is revoked: every run fails), /readyz says 503; a good token heals it.
     std::fs::write(&token_file, "revoked-token\n").unwrap();

@@ -112,11 +112,12 @@ fn after_commit(
             to: Some(run_id),
             ..ChangeFilter::default()
         };
+        let grantees = grantees(&catalog, run_id)?;
         for row in catalog.changes(&filter)? {
             changes.push(ChangeEvent {
                 run_id: uuid,
                 account: account.to_string(),
-                grantee: grantee_of(&row.object_kind, &row.object_name),
+                grantee: grantees.get(&row.change_id).cloned(),
                 kind: row.object_kind,
                 change: row.change,
                 object_key: row.object_name,
@@ -161,14 +162,18 @@ fn json_or_text(s: String) -> serde_json::Value {
     serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))
 }
 
-/// The grantee of a grant-like change, from the catalog's display name (`... to ROLE NAME`).
-fn grantee_of(kind: &str, object_name: &str) -> Option<String> {
-    match kind {
-        "grant" | "future_grant" | "role_membership" => {
-            object_name.rsplit_once(" to ").map(|(_, to)| to.rsplit(' ').next().unwrap_or(to).to_string())
-        }
-        _ => None,
-    }
+/// The grantee of each grant-like change of `run_id`, by change id (grant: p2, role membership: p3,
+/// future grant: p5, as laid out in the catalog's `changes_v`).
+fn grantees(
+    catalog: &Catalog,
+    run_id: i64,
+) -> Result<std::collections::HashMap<i64, String>, crate::catalog::CatalogError> {
+    let mut stmt = catalog.connection().prepare(
+        "SELECT id, CASE kind WHEN 'grant' THEN p2 WHEN 'role_membership' THEN p3 ELSE p5 END
+         FROM changes WHERE run_id = ?1 AND kind IN ('grant', 'role_membership', 'future_grant')",
+    )?;
+    let rows = stmt.query_map([run_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Read a secret named by a `_file`/`_env` pair. Errors name where, never the value.
@@ -274,12 +279,5 @@ mod tests {
         assert_eq!(label("show_databases"), "show_databases");
         assert_eq!(label("DROP TABLE x"), "other");
         assert_eq!(label(""), "other");
-    }
-
-    #[test]
-    fn grantee_comes_from_the_display_name() {
-        assert_eq!(grantee_of("grant", "SELECT on TABLE DB.S.T to ROLE PUBLIC").as_deref(), Some("PUBLIC"));
-        assert_eq!(grantee_of("role_membership", "role ANALYST to USER BOB").as_deref(), Some("BOB"));
-        assert_eq!(grantee_of("table", "DB.S.T"), None);
     }
 }
