@@ -26,20 +26,28 @@ pub(crate) const STAGE_INSERT: &str =
 const KEY_EQ: &str =
     "v.kind = s.kind AND v.p1 = s.p1 AND v.p2 = s.p2 AND v.p3 = s.p3 AND v.p4 = s.p4 AND v.p5 = s.p5";
 
-pub(crate) fn create_stage(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
+/// Is this the account's first recorded state (no versions at all)? Then there is nothing to diff against.
+pub(crate) fn is_baseline(conn: &Connection, acc: i64) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT NOT EXISTS (SELECT 1 FROM versions WHERE account_id = ?1)", [acc], |r| r.get(0))?)
+}
+
+/// The staging area. A baseline run stages into a plain append-only table (no key index to maintain);
+/// other runs need the key index for the set-based diff.
+pub(crate) fn create_stage(conn: &Connection, baseline: bool) -> Result<()> {
+    let unique = if baseline { "" } else { ", UNIQUE (kind, p1, p2, p3, p4, p5)" };
+    conn.execute_batch(&format!(
         "DROP TABLE IF EXISTS temp.stage;
          CREATE TEMP TABLE stage (
              kind TEXT NOT NULL, p1 TEXT NOT NULL, p2 TEXT NOT NULL, p3 TEXT NOT NULL, p4 TEXT NOT NULL,
-             p5 TEXT NOT NULL, attrs TEXT NOT NULL, stats TEXT,
-             UNIQUE (kind, p1, p2, p3, p4, p5));
+             p5 TEXT NOT NULL, attrs TEXT NOT NULL, stats TEXT{unique});
          DROP TABLE IF EXISTS temp.d_added; DROP TABLE IF EXISTS temp.d_modified;
          DROP TABLE IF EXISTS temp.d_removed; DROP TABLE IF EXISTS temp.d_renamed;
          CREATE TEMP TABLE d_added (sid INTEGER PRIMARY KEY);
          CREATE TEMP TABLE d_modified (sid INTEGER PRIMARY KEY, vid INTEGER NOT NULL);
          CREATE TEMP TABLE d_removed (vid INTEGER PRIMARY KEY);
-         CREATE TEMP TABLE d_renamed (vid INTEGER PRIMARY KEY, sid INTEGER NOT NULL);",
-    )?;
+         CREATE TEMP TABLE d_renamed (vid INTEGER PRIMARY KEY, sid INTEGER NOT NULL);"
+    ))?;
     Ok(())
 }
 
@@ -53,12 +61,17 @@ pub(crate) fn drop_stage(conn: &Connection) -> Result<()> {
 }
 
 /// Diff the stage against account `acc`'s current versions and record run `run`.
-pub(crate) fn apply(tx: &Transaction<'_>, acc: i64, run: i64, complete: &[Coverage]) -> Result<RunSummary> {
-    // The account's first recorded state is the baseline: its objects are not reported as `added`.
-    let baseline: bool =
-        tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM versions WHERE account_id = ?1)", [acc], |r| {
-            r.get(0)
-        })?;
+/// `baseline` must be what `is_baseline` said when the stage was created (it decides the stage's shape).
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    acc: i64,
+    run: i64,
+    complete: &[Coverage],
+    baseline: bool,
+) -> Result<RunSummary> {
+    if baseline {
+        return apply_baseline(tx, acc, run);
+    }
     tx.execute(
         &format!(
             "INSERT INTO d_added SELECT s.rowid FROM stage s WHERE NOT EXISTS (SELECT 1 FROM versions v
@@ -78,7 +91,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, acc: i64, run: i64, complete: &[Covera
     }
     cascade_removed(tx, acc)?;
     super::rename::detect(tx, acc, run)?;
-    record_added_removed(tx, run, baseline)?;
+    record_added_removed(tx, run)?;
     record_modified(tx, run)?;
     tx.execute(
         "UPDATE versions SET end_run = ?1 WHERE id IN
@@ -94,6 +107,20 @@ pub(crate) fn apply(tx: &Transaction<'_>, acc: i64, run: i64, complete: &[Covera
     )?;
     record_stats(tx, acc, run)?;
     summarize(tx, run)
+}
+
+/// The account's first recorded state: every staged object becomes a current version (a later duplicate
+/// of the same key wins), nothing can be removed or renamed, and objects are not reported as `added`.
+fn apply_baseline(tx: &Transaction<'_>, acc: i64, run: i64) -> Result<RunSummary> {
+    let objects = tx.execute(
+        "INSERT OR REPLACE INTO versions (account_id, kind, p1, p2, p3, p4, p5, attrs, first_run)
+         SELECT ?1, kind, p1, p2, p3, p4, p5, attrs, ?2 FROM stage ORDER BY rowid",
+        params![acc, run],
+    )?;
+    record_stats(tx, acc, run)?;
+    let mut summary = summarize(tx, run)?;
+    summary.objects = objects as u64;
+    Ok(summary)
 }
 
 fn mark_removed(tx: &Transaction<'_>, acc: i64, cov: &Coverage) -> Result<()> {
@@ -140,7 +167,7 @@ fn cascade_removed(tx: &Transaction<'_>, acc: i64) -> Result<()> {
 
 const SECURITY_CASE: &str = "CASE WHEN kind IN ('grant', 'role_membership', 'future_grant')";
 
-fn record_added_removed(tx: &Transaction<'_>, run: i64, baseline: bool) -> Result<()> {
+fn record_added_removed(tx: &Transaction<'_>, run: i64) -> Result<()> {
     tx.execute(
         &format!(
             "INSERT INTO changes (run_id, kind, p1, p2, p3, p4, p5, change, severity)
@@ -150,9 +177,6 @@ fn record_added_removed(tx: &Transaction<'_>, run: i64, baseline: bool) -> Resul
         ),
         [run],
     )?;
-    if baseline {
-        return Ok(());
-    }
     tx.execute(
         &format!(
             "INSERT INTO changes (run_id, kind, p1, p2, p3, p4, p5, change, severity)

@@ -81,6 +81,8 @@ pub struct RunWriter<'c> {
     pub(crate) ledger: BTreeMap<String, LedgerEntry>,
     pub(crate) rows_in_tx: usize,
     pub(crate) in_tx: bool,
+    /// The account had no versions when the run began (see `diff::apply_baseline`).
+    pub(crate) baseline: bool,
     pub(crate) staged: u64,
 }
 
@@ -101,8 +103,10 @@ impl Catalog {
             rusqlite::params![account_id, now()],
         )?;
         let run_id = self.conn.last_insert_rowid();
-        super::diff::create_stage(&self.conn)?;
+        let baseline = super::diff::is_baseline(&self.conn, account_id)?;
+        super::diff::create_stage(&self.conn, baseline)?;
         Ok(RunWriter {
+            baseline,
             cat: self,
             run_id,
             account_id,
@@ -199,7 +203,7 @@ impl RunWriter<'_> {
             .map(|e| e.scope.coverage())
             .collect();
         if matches!(status, RunStatus::Complete | RunStatus::Partial) {
-            summary = super::diff::apply(&tx, self.account_id, self.run_id, &complete)?;
+            summary = super::diff::apply(&tx, self.account_id, self.run_id, &complete, self.baseline)?;
         }
         summary.incomplete_scopes = self.ledger.values().filter(|e| !e.is_complete()).count() as u64;
         super::ledger::write(&tx, self.run_id, self.ledger.values())?;

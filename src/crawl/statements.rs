@@ -363,6 +363,25 @@ pub fn show_future_grants(database: &str, schema: Option<&str>) -> String {
     }
 }
 
+/// `SHOW FUTURE GRANTS TO ROLE "r"`: every future grant held by a role, whatever database or schema.
+pub fn show_future_grants_to_role(role: &str) -> String {
+    format!("SHOW FUTURE GRANTS TO ROLE {}", ident(role))
+}
+
+/// Grants from `SNOWFLAKE.ACCOUNT_USAGE` (up to 2 h behind): privileges held by roles, live rows only.
+pub fn account_usage_grants_to_roles() -> String {
+    "SELECT CREATED_ON, PRIVILEGE, GRANTED_ON, NAME, TABLE_CATALOG, TABLE_SCHEMA, GRANTED_TO, GRANTEE_NAME, \
+     GRANT_OPTION, GRANTED_BY FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES WHERE DELETED_ON IS NULL"
+        .to_string()
+}
+
+/// Roles granted to users from `SNOWFLAKE.ACCOUNT_USAGE` (up to 2 h behind), live rows only.
+pub fn account_usage_grants_to_users() -> String {
+    "SELECT CREATED_ON, ROLE, GRANTED_TO, GRANTEE_NAME, GRANTED_BY \
+     FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS WHERE DELETED_ON IS NULL"
+        .to_string()
+}
+
 /// Which key listing: SHOW PRIMARY / UNIQUE / IMPORTED / EXPORTED KEYS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {

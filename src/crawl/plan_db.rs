@@ -1,0 +1,292 @@
+//! The per-database part of the plan: SHOW SCHEMAS IN DATABASE (paginated), INFORMATION_SCHEMA.TABLES and
+//! COLUMNS at database scope, with the 090030 fallbacks (per schema, then exact table-name batches) and the
+//! visibility check (INFORMATION_SCHEMA.SCHEMATA, only when a schema SHOW lists has no table rows) that turns
+//! a schema the role may not use into a `denied` scope instead of a mass removal.
+//!
+//! Tables and columns are ledgered per schema, so one denied or filtered schema never makes the database's
+//! other schemas incomplete. Must not touch SQLite or HTTP directly.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ctx::Ctx;
+use super::exec::Failure;
+use super::map;
+use super::options::CrawlError;
+use super::plan::{decode_failure, internal};
+use super::statements as sql;
+use crate::catalog::{Object, ScopeKey, ScopeOutcome};
+
+/// What a database crawl covered: the outcome of each schema's tables listing (or of the whole database).
+#[derive(Debug, Clone)]
+pub enum DbCoverage {
+    Schemas(BTreeMap<String, ScopeOutcome>),
+    Nothing,
+}
+
+fn tables_scope(db: &str, s: &str) -> ScopeKey {
+    ScopeKey::Tables { database: db.to_string(), schema: Some(s.to_string()) }
+}
+
+fn columns_scope(db: &str, s: &str, t: Option<&str>) -> ScopeKey {
+    ScopeKey::Columns { database: db.to_string(), schema: Some(s.to_string()), table: t.map(str::to_string) }
+}
+
+async fn nothing(ctx: &Ctx<'_>, db: &str, outcome: ScopeOutcome) -> Result<DbCoverage, CrawlError> {
+    let d = db.to_string();
+    ctx.finish(&ScopeKey::Tables { database: d.clone(), schema: None }, outcome.clone(), None).await?;
+    if ctx.opts.filters.kinds.columns {
+        ctx.finish(&ScopeKey::Columns { database: d, schema: None, table: None }, outcome.clone(), None)
+            .await?;
+    }
+    Ok(DbCoverage::Nothing)
+}
+
+/// SHOW SCHEMAS IN DATABASE, page by page (INFORMATION_SCHEMA left out).
+async fn schemas(ctx: &Ctx<'_>, db: &str) -> Result<Result<Vec<String>, Failure>, CrawlError> {
+    let scope = ScopeKey::Schemas { database: db.to_string() };
+    let limit = ctx.opts.show_limit.clamp(1, sql::SHOW_LIMIT_MAX);
+    let (mut names, mut from, mut handle) = (Vec::new(), None::<String>, None);
+    loop {
+        let stmt = sql::show_schemas(Some(db), None, Some(limit), from.as_deref()).map_err(internal)?;
+        let (h, rows) = match ctx.exec.collect("schemas", stmt).await {
+            Ok(r) => r,
+            Err(f) => {
+                ctx.finish(&scope, f.outcome(), None).await?;
+                return Ok(Err(f));
+            }
+        };
+        handle.get_or_insert(h);
+        let mut objects = Vec::new();
+        let mut last = None;
+        for row in &rows {
+            let s = match map::account::schema(row) {
+                Ok(s) => s,
+                Err(e) => {
+                    let f = decode_failure(e);
+                    ctx.finish(&scope, f.outcome(), None).await?;
+                    return Ok(Err(f));
+                }
+            };
+            last = Some(s.name.clone());
+            if s.name != "INFORMATION_SCHEMA" {
+                names.push(s.name.clone());
+                objects.push(Object::Schema(s));
+            }
+        }
+        ctx.put(&scope, objects).await?;
+        if rows.len() < limit as usize {
+            break;
+        }
+        ctx.exec.plan(1);
+        from = last;
+    }
+    ctx.finish(&scope, ScopeOutcome::Complete, handle).await?;
+    Ok(Ok(names))
+}
+
+/// Stream one TABLES statement; `names` collects the kept tables per schema.
+async fn tables_stmt(
+    ctx: &Ctx<'_>,
+    stmt: String,
+    crawled: &BTreeSet<String>,
+    names: &mut BTreeMap<String, Vec<String>>,
+) -> Result<Result<(), Failure>, CrawlError> {
+    let mut running = match ctx.exec.start("tables", stmt).await {
+        Ok(r) => r,
+        Err(f) => return Ok(Err(f)),
+    };
+    let db_of = |t: &crate::catalog::Table| t.database.clone();
+    let mut batch = ctx.batch();
+    while let Some(r) = running.next().await {
+        let row = match r {
+            Ok(row) => row,
+            Err(f) => return Ok(Err(f)),
+        };
+        let t = match map::tables::table(&row) {
+            Ok(t) => t,
+            Err(e) => return Ok(Err(decode_failure(e))),
+        };
+        if !crawled.contains(&t.schema) || !ctx.opts.filters.table_type(&t.table_type) {
+            continue;
+        }
+        names.entry(t.schema.clone()).or_default().push(t.name.clone());
+        let scope = tables_scope(&db_of(&t), &t.schema);
+        batch.push(ctx, &scope, Object::Table(t)).await?;
+    }
+    batch.flush(ctx).await?;
+    Ok(Ok(()))
+}
+
+/// Crawl one database's schemas, tables and columns.
+pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, CrawlError> {
+    let listed = match schemas(ctx, db).await? {
+        Ok(s) => s,
+        Err(f) => return nothing(ctx, db, f.outcome()).await,
+    };
+    let f = &ctx.opts.filters;
+    if !f.wants_tables() {
+        return Ok(DbCoverage::Nothing);
+    }
+    let mut outcome: BTreeMap<String, ScopeOutcome> = BTreeMap::new();
+    let mut crawled = BTreeSet::new();
+    for s in &listed {
+        if f.schema(db, s) {
+            crawled.insert(s.clone());
+        } else {
+            outcome.insert(s.clone(), ScopeOutcome::Filtered);
+        }
+    }
+    // Tables: database-wide, per schema on 090030.
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let stmt = sql::tables(db, None, None, None).map_err(internal)?;
+    match tables_stmt(ctx, stmt, &crawled, &mut names).await? {
+        Ok(()) => {}
+        Err(Failure::TooMuchData) => {
+            ctx.exec.plan(crawled.len() as u64);
+            for s in &crawled {
+                let stmt = sql::tables(db, Some(s), None, None).map_err(internal)?;
+                if let Err(fail) = tables_stmt(ctx, stmt, &crawled, &mut names).await? {
+                    outcome.insert(s.clone(), fail.outcome());
+                }
+            }
+        }
+        Err(fail) => return nothing(ctx, db, fail.outcome()).await,
+    }
+    // Visibility: a schema SHOW lists but TABLES returned nothing for is either empty or not usable.
+    let quiet: Vec<&String> =
+        crawled.iter().filter(|s| !names.contains_key(*s) && !outcome.contains_key(*s)).collect();
+    if !quiet.is_empty() {
+        ctx.exec.plan(1);
+        let stmt = sql::schemata(db, None, None).map_err(internal)?;
+        let visible: Result<BTreeSet<String>, Failure> = match ctx.exec.collect("schemata", stmt).await {
+            Ok((_, rows)) => {
+                rows.iter().map(map::tables::schemata_name).collect::<Result<_, _>>().map_err(decode_failure)
+            }
+            Err(fail) => Err(fail),
+        };
+        for s in quiet {
+            match &visible {
+                Ok(v) if v.contains(s) => {}
+                Ok(_) => {
+                    let message =
+                        "SHOW SCHEMAS lists it but INFORMATION_SCHEMA does not: the role lacks USAGE";
+                    outcome.insert(
+                        s.clone(),
+                        ScopeOutcome::Denied { code: "not_visible".into(), message: message.into() },
+                    );
+                }
+                Err(fail) => {
+                    outcome.insert(s.clone(), fail.outcome());
+                }
+            }
+        }
+    }
+    for s in crawled.iter().chain(names.keys()) {
+        outcome.entry(s.clone()).or_insert(ScopeOutcome::Complete);
+    }
+    for (s, o) in &outcome {
+        ctx.finish(&tables_scope(db, s), o.clone(), None).await?;
+    }
+    if f.kinds.columns {
+        columns(ctx, db, &outcome, &names).await?;
+    }
+    Ok(DbCoverage::Schemas(outcome))
+}
+
+/// Stream one COLUMNS statement, keeping columns of the tables the TABLES listing kept.
+async fn columns_stmt(
+    ctx: &Ctx<'_>,
+    stmt: String,
+    scope_of: &dyn Fn(&str, &str) -> Option<ScopeKey>,
+) -> Result<Result<(), Failure>, CrawlError> {
+    let mut running = match ctx.exec.start("columns", stmt).await {
+        Ok(r) => r,
+        Err(f) => return Ok(Err(f)),
+    };
+    let mut batch = ctx.batch();
+    while let Some(r) = running.next().await {
+        let row = match r {
+            Ok(row) => row,
+            Err(f) => return Ok(Err(f)),
+        };
+        let c = match map::tables::column(&row) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(decode_failure(e))),
+        };
+        if let Some(scope) = scope_of(&c.schema, &c.table) {
+            batch.push(ctx, &scope, Object::Column(c)).await?;
+        }
+    }
+    batch.flush(ctx).await?;
+    Ok(Ok(()))
+}
+
+async fn columns(
+    ctx: &Ctx<'_>,
+    db: &str,
+    tables_outcome: &BTreeMap<String, ScopeOutcome>,
+    names: &BTreeMap<String, Vec<String>>,
+) -> Result<(), CrawlError> {
+    let kept: BTreeMap<&str, BTreeSet<&str>> =
+        names.iter().map(|(s, ts)| (s.as_str(), ts.iter().map(String::as_str).collect())).collect();
+    let complete: Vec<&String> =
+        tables_outcome.iter().filter(|(_, o)| o.is_complete()).map(|(s, _)| s).collect();
+    for (s, o) in tables_outcome {
+        if !o.is_complete() {
+            ctx.finish(&columns_scope(db, s, None), o.clone(), None).await?;
+        }
+    }
+    let has = |s: &str, t: &str| kept.get(s).is_some_and(|ts| ts.contains(t));
+    let is_complete = |s: &str| tables_outcome.get(s).is_some_and(ScopeOutcome::is_complete);
+    let by_schema = |s: &str, t: &str| (is_complete(s) && has(s, t)).then(|| columns_scope(db, s, None));
+    let stmt = sql::columns(db, None, None, None, None).map_err(internal)?;
+    match columns_stmt(ctx, stmt, &by_schema).await? {
+        Ok(()) => {
+            for s in complete {
+                ctx.finish(&columns_scope(db, s, None), ScopeOutcome::Complete, None).await?;
+            }
+            return Ok(());
+        }
+        Err(Failure::TooMuchData) => {}
+        Err(fail) => {
+            for s in complete {
+                ctx.finish(&columns_scope(db, s, None), fail.outcome(), None).await?;
+            }
+            return Ok(());
+        }
+    }
+    // 090030: per schema, then exact table-name batches.
+    ctx.exec.plan(complete.len() as u64);
+    for s in complete {
+        let stmt = sql::columns(db, Some(s), None, None, None).map_err(internal)?;
+        let one = |sc: &str, t: &str| (sc == s && has(sc, t)).then(|| columns_scope(db, s, None));
+        match columns_stmt(ctx, stmt, &one).await? {
+            Ok(()) => {
+                ctx.finish(&columns_scope(db, s, None), ScopeOutcome::Complete, None).await?;
+                continue;
+            }
+            Err(Failure::TooMuchData) => {}
+            Err(fail) => {
+                ctx.finish(&columns_scope(db, s, None), fail.outcome(), None).await?;
+                continue;
+            }
+        }
+        let tables: Vec<&str> = kept.get(s.as_str()).map(|t| t.iter().copied().collect()).unwrap_or_default();
+        let size = ctx.opts.column_batch.max(1);
+        ctx.exec.plan(tables.len().div_ceil(size) as u64);
+        for chunk in tables.chunks(size) {
+            let stmt = sql::columns_where(db, Some(s), None, None, chunk, None).map_err(internal)?;
+            let per_table =
+                |sc: &str, t: &str| (sc == s && chunk.contains(&t)).then(|| columns_scope(db, s, Some(t)));
+            let r = columns_stmt(ctx, stmt, &per_table).await?;
+            let o = match r {
+                Ok(()) => ScopeOutcome::Complete,
+                Err(fail) => fail.outcome(),
+            };
+            for t in chunk {
+                ctx.finish(&columns_scope(db, s, Some(t)), o.clone(), None).await?;
+            }
+        }
+    }
+    Ok(())
+}
