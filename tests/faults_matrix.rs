@@ -1,0 +1,303 @@
+//! The fault matrix: a clean crawl of an account, then a crawl of the *unchanged* account under one
+//! injected fault (the emulator's fault injection, over HTTP on 127.0.0.1). Whatever the fault, the second
+//! run must end `complete` or `partial` with a ledger entry saying why, report **zero** removals (nothing
+//! was dropped), leave the catalog's current view equal to the clean one (every visible object recorded
+//! exactly, unseen scopes carried forward), and never execute a request id twice (the emulator's log).
+
+mod crawl_support;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crawl_support::snapshot;
+use secrecy::SecretString;
+use snowcat::catalog::{Object, ObjectKey, RunStatus};
+use snowcat::crawl::{CrawlOptions, NoProgress, RunReport};
+use snowcat::emulator::engine::Engine;
+use snowcat::emulator::faults::{Faults, SlowRule};
+use snowcat::emulator::model::{Account, GenerateSpec};
+use snowcat::emulator::requestlog::EntryKind;
+use snowcat::emulator::{Emulator, EmulatorHandle};
+use snowcat::sqlapi::{
+    BackoffPolicy, BoxFuture, Client, ClientConfig, Token, TokenError, TokenSource, TokenType,
+};
+use tokio_util::sync::CancellationToken;
+
+/// Mints `tok-N`; a refused token moves to `tok-N+1` (an OAuth refresh, for the token-expiry fault).
+#[derive(Default)]
+struct Minting(AtomicU64);
+
+impl TokenSource for Minting {
+    fn token(&self) -> BoxFuture<'_, Result<Token, TokenError>> {
+        let n = self.0.load(Ordering::SeqCst);
+        Box::pin(async move {
+            Ok(Token { secret: SecretString::from(format!("tok-{n}")), token_type: TokenType::OAuth })
+        })
+    }
+    fn invalidate(&self, _rejected: &Token) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+struct Setup {
+    account: Account,
+    show_cap: usize,
+    info_limit: Option<usize>,
+    partition_rows: usize,
+}
+
+fn sample() -> Setup {
+    let account = Account::from_sql(snowcat::emulator::sample_sql()).unwrap();
+    Setup { account, show_cap: 10_000, info_limit: None, partition_rows: 40 }
+}
+
+/// 2 databases x 3 schemas x 400 tables x 4 columns: 2,400 tables (about 10% views), ~10k columns.
+fn generated() -> Setup {
+    let spec = GenerateSpec { databases: 2, schemas: 3, tables: 400, columns: 4 };
+    Setup { account: Account::generate(spec), show_cap: 10_000, info_limit: None, partition_rows: 1_000 }
+}
+
+async fn start(s: &Setup) -> EmulatorHandle {
+    let mut engine = Engine::new(s.account.clone());
+    engine.set_show_row_limit(s.show_cap);
+    if let Some(l) = s.info_limit {
+        engine.set_information_schema_limit(l);
+    }
+    Emulator::with_executor(engine).partition_rows(s.partition_rows).start().await.unwrap()
+}
+
+fn client(emu: &EmulatorHandle) -> Client {
+    let quick =
+        BackoffPolicy { initial: Duration::from_millis(5), max: Duration::from_millis(50), factor: 2.0 };
+    let config = ClientConfig { poll: quick, retry: quick, max_retries: 12, ..ClientConfig::default() };
+    Client::for_url(&emu.base_url(), Arc::new(Minting::default())).unwrap().config(config).build().unwrap()
+}
+
+async fn crawl(emu: &EmulatorHandle, db: &Path, opts: &CrawlOptions) -> RunReport {
+    snowcat::crawl::crawl(&client(emu), db, "acct", opts, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap()
+}
+
+fn keys(db: &Path) -> BTreeSet<ObjectKey> {
+    snapshot(db).iter().map(Object::key).collect()
+}
+
+/// No request id executed twice (a retried submission is answered from the first execution).
+fn assert_no_double_execution(emu: &EmulatorHandle) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for e in emu.request_log().into_iter().filter(|e| e.kind == EntryKind::Execution) {
+        let (Some(id), Some(sql)) = (e.request_id, e.statement) else { continue };
+        if let Some(first) = seen.insert(id.clone(), sql.clone()) {
+            panic!("request id {id} executed twice: {first:?} then {sql:?}");
+        }
+    }
+}
+
+/// Clean crawl, then the same account under `faults`; check the invariants. Returns the faulted report.
+async fn under_fault(setup: Setup, faults: Faults, opts: CrawlOptions) -> RunReport {
+    under_limits(setup, |_| {}, faults, &opts.clone(), opts).await
+}
+
+/// Like [`under_fault`], with the faulted run served by a second emulator over the same account whose
+/// engine limits (`SHOW` cap, INFORMATION_SCHEMA 090030 threshold) `limits` changes. The clean runs use
+/// `clean_opts`, the faulted one `opts`.
+async fn under_limits(
+    setup: Setup,
+    limits: impl Fn(&mut Setup),
+    faults: Faults,
+    clean_opts: &CrawlOptions,
+    opts: CrawlOptions,
+) -> RunReport {
+    let emu = start(&setup).await;
+    let mut limited = Setup { account: setup.account.clone(), ..setup };
+    limits(&mut limited);
+    let faulted = start(&limited).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let clean = crawl(&emu, &db, clean_opts).await;
+    assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
+    let before = keys(&db);
+
+    faulted.set_faults(faults);
+    let report = crawl(&faulted, &db, &opts).await;
+    assert!(
+        matches!(report.status, RunStatus::Complete | RunStatus::Partial),
+        "run ended {:?}: {}",
+        report.status,
+        report.render_text()
+    );
+    if report.status == RunStatus::Partial {
+        assert!(
+            report.missing().next().is_some(),
+            "partial without a ledger reason: {}",
+            report.render_text()
+        );
+    }
+    let removed: Vec<_> =
+        report.changes_by_kind.iter().filter(|(k, n)| k.ends_with("/removed") && **n > 0).collect();
+    assert!(
+        removed.is_empty(),
+        "removals reported for an unchanged account: {removed:?}\n{}",
+        report.render_text()
+    );
+    let after = keys(&db);
+    let lost: Vec<_> = before.difference(&after).map(ObjectKey::display).take(10).collect();
+    let invented: Vec<_> = after.difference(&before).map(ObjectKey::display).take(10).collect();
+    assert!(lost.is_empty() && invented.is_empty(), "catalog changed: lost {lost:?} invented {invented:?}");
+    assert_no_double_execution(&faulted);
+    faulted.shutdown().await;
+
+    // The next clean run completes and still agrees.
+    let next = crawl(&emu, &db, clean_opts).await;
+    assert_eq!(next.status, RunStatus::Complete, "{}", next.render_text());
+    assert_eq!(keys(&db), before);
+    emu.shutdown().await;
+    report
+}
+
+fn rate_limited() -> Faults {
+    Faults { seed: 9, rate_429: 0.15, rate_503: 0.15, ..Faults::default() }
+}
+
+#[tokio::test]
+async fn throttling_429_and_503_at_30_percent() {
+    under_fault(sample(), rate_limited(), CrawlOptions::default()).await;
+    let r = under_fault(generated(), rate_limited(), CrawlOptions::default()).await;
+    assert!(r.total_objects() > 2_400, "{}", r.render_text());
+}
+
+#[tokio::test]
+async fn latency_spikes() {
+    let faults = Faults {
+        seed: 3,
+        partition_latency_ms: 20,
+        slow_statements: vec![SlowRule { contains: "SHOW".into(), ms: 300 }],
+        ..Faults::default()
+    };
+    let r = under_fault(sample(), faults, CrawlOptions::default()).await;
+    assert_eq!(r.status, RunStatus::Complete, "{}", r.render_text());
+}
+
+#[tokio::test]
+async fn connection_resets_in_the_middle_of_a_partition() {
+    let faults = Faults { reset_partition: Some(1), reset_times: 3, ..Faults::default() };
+    under_fault(sample(), faults.clone(), CrawlOptions::default()).await;
+    under_fault(generated(), faults, CrawlOptions::default()).await;
+}
+
+#[tokio::test]
+async fn a_malformed_partition() {
+    let faults = Faults { malformed_partition: Some(1), ..Faults::default() };
+    under_fault(sample(), faults.clone(), CrawlOptions::default()).await;
+    under_fault(generated(), faults, CrawlOptions::default()).await;
+}
+
+#[tokio::test]
+async fn a_statement_that_never_finishes_is_cancelled_at_its_deadline() {
+    let faults = Faults {
+        slow_statements: vec![SlowRule { contains: "INFORMATION_SCHEMA.COLUMNS".into(), ms: 600_000 }],
+        ..Faults::default()
+    };
+    let opts = CrawlOptions { statement_timeout: Duration::from_secs(2), ..CrawlOptions::default() };
+    let r = under_fault(sample(), faults, opts).await;
+    assert_eq!(r.status, RunStatus::Partial, "{}", r.render_text());
+    assert!(r.gaps.iter().any(|g| g.scope.starts_with("columns")), "{}", r.render_text());
+}
+
+#[tokio::test]
+async fn token_expiry_every_few_requests() {
+    let faults = Faults { token_expires_after_requests: Some(5), ..Faults::default() };
+    let r = under_fault(sample(), faults, CrawlOptions::default()).await;
+    assert_eq!(r.status, RunStatus::Complete, "a refreshed token keeps the run going: {}", r.render_text());
+}
+
+/// Database-wide INFORMATION_SCHEMA queries answer 090030; the crawler falls back to narrower queries.
+#[tokio::test]
+async fn information_schema_090030_on_every_database() {
+    let r = under_limits(
+        sample(),
+        |s| s.info_limit = Some(40),
+        Faults::default(),
+        &CrawlOptions::default(),
+        CrawlOptions::default(),
+    )
+    .await;
+    assert_eq!(r.status, RunStatus::Complete, "{}", r.render_text());
+    let opts = CrawlOptions { column_batch: 100, ..CrawlOptions::default() };
+    let r =
+        under_limits(generated(), |s| s.info_limit = Some(500), Faults::default(), &opts.clone(), opts).await;
+    assert_eq!(r.status, RunStatus::Complete, "{}", r.render_text());
+}
+
+/// SHOW answers at most 50 rows: paged listings complete, unpageable ones are ledgered `truncated`.
+#[tokio::test]
+async fn show_results_past_the_cap() {
+    let opts = CrawlOptions { show_limit: 50, ..CrawlOptions::default() };
+    let r = under_limits(generated(), |s| s.show_cap = 50, Faults::default(), &CrawlOptions::default(), opts)
+        .await;
+    if r.status == RunStatus::Partial {
+        assert!(r.missing().all(|g| g.outcome == "truncated"), "{}", r.render_text());
+    }
+}
+
+/// Run `sql` as ACCOUNTADMIN (the emulator's default role) through the client.
+async fn admin(emu: &EmulatorHandle, sql: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let req = snowcat::sqlapi::StatementRequest::new(sql);
+    client(emu)
+        .execute_collect(req, deadline, CancellationToken::new())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Between two runs the crawler's role loses USAGE on a schema or a database (`revoke` builds the
+/// statement from the first database, its first schema, the second database). Those objects still exist:
+/// the second run must not report them removed (a denied scope is ledgered and carried forward).
+async fn lose_access(revoke: impl Fn(&str, &str, &str, &str) -> String) {
+    let account = Account::generate(GenerateSpec { databases: 2, schemas: 2, tables: 20, columns: 3 });
+    let db0 = account.databases[0].name.clone();
+    let db1 = account.databases[1].name.clone();
+    let sc =
+        account.databases[0].schemas.iter().find(|s| s.name != "INFORMATION_SCHEMA").unwrap().name.clone();
+    let setup = Setup { account, show_cap: 10_000, info_limit: None, partition_rows: 1_000 };
+    let emu = start(&setup).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let role = snowcat::emulator::generate::CRAWLER_ROLE;
+    let opts = CrawlOptions { role: Some(role.to_string()), ..CrawlOptions::default() };
+    let clean = crawl(&emu, &db, &opts).await;
+    assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
+    let before = keys(&db);
+
+    let revoke = revoke(&db0, &sc, &db1, role);
+    admin(&emu, &revoke).await;
+    let r = crawl(&emu, &db, &opts).await;
+    let removed: Vec<_> =
+        r.changes_by_kind.iter().filter(|(k, n)| k.ends_with("/removed") && **n > 0).collect();
+    assert!(
+        removed.is_empty(),
+        "after {revoke}: objects that still exist reported removed {removed:?}\n{}",
+        r.render_text()
+    );
+    assert_eq!(keys(&db), before, "after {revoke}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+#[ignore = "bug: after REVOKE USAGE ON SCHEMA from the crawler's role the next run is `complete` and \
+            reports the schema, its tables, columns and constraints removed although they exist, see report"]
+async fn a_role_that_loses_a_schema_between_runs_reports_no_removals() {
+    lose_access(|db0, sc, _, role| format!("REVOKE USAGE ON SCHEMA \"{db0}\".\"{sc}\" FROM ROLE {role}"))
+        .await;
+}
+
+#[tokio::test]
+#[ignore = "bug: after REVOKE USAGE ON DATABASE from the crawler's role the next run is `complete` and \
+            reports the database and everything in it removed although it exists, see report"]
+async fn a_role_that_loses_a_database_between_runs_reports_no_removals() {
+    lose_access(|_, _, db1, role| format!("REVOKE USAGE ON DATABASE \"{db1}\" FROM ROLE {role}")).await;
+}
