@@ -174,3 +174,47 @@ fn backslash_quote_identifier_loads_in_create_table() {
     let account = Account::from_sql(&ddl).unwrap_or_else(|e| panic!("{ddl}: {e}"));
     assert_eq!(account.databases.len(), 1);
 }
+
+/// A crawl of the hostile account records every hostile database, schema, table, column and role exactly.
+#[tokio::test]
+async fn a_crawl_records_every_hostile_name_exactly() {
+    use snowcat::catalog::{Catalog, Object, ObjectKey, ObjectKind, RunStatus};
+    let names = hostile();
+    let (emu, client) = start(&names).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let opts = snowcat::crawl::CrawlOptions::default();
+    let report = snowcat::crawl::crawl(
+        &client,
+        &path,
+        "acct",
+        &opts,
+        &snowcat::crawl::NoProgress,
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.status, RunStatus::Complete, "{}", report.render_text());
+    let objects = Catalog::open(&path).unwrap().snapshot("acct", None).unwrap();
+    let keys: std::collections::BTreeSet<ObjectKey> = objects.iter().map(Object::key).collect();
+    for n in &names {
+        let n = n.as_str();
+        for want in [
+            ObjectKey::new(ObjectKind::Database, &[n]),
+            ObjectKey::new(ObjectKind::Schema, &[n, n]),
+            ObjectKey::new(ObjectKind::Table, &[n, n, n]),
+            ObjectKey::new(ObjectKind::Column, &[n, n, n, n]),
+            ObjectKey::new(ObjectKind::Column, &[n, n, n, "PLAIN"]),
+        ] {
+            assert!(keys.contains(&want), "missing {}", want.display());
+        }
+        let memberships =
+            objects.iter().filter(|o| o.kind() == ObjectKind::Grant && o.key().display().contains(n));
+        assert!(memberships.count() > 0, "no grant recorded for role/database {n:?}");
+    }
+    // Exactly our tables: nothing invented by a wildcard, VICTIM intact.
+    let tables = objects.iter().filter(|o| o.kind() == ObjectKind::Table).count();
+    assert_eq!(tables, names.len() + 1);
+    assert!(keys.contains(&ObjectKey::new(ObjectKind::Table, &["VICTIM", "KEEP", "T"])));
+    emu.shutdown().await;
+}
