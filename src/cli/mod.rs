@@ -4,6 +4,7 @@
 //! through the library modules (`emulator`, `sqlapi`, `catalog`, ...); no protocol or storage logic here.
 
 mod auth;
+mod bench;
 mod catalog;
 mod connection;
 mod crawl;
@@ -26,6 +27,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve a generated account with injected latency/faults for benches/run.sh (changes 1% on SIGHUP).
+    Bench(bench::BenchArgs),
     /// Serve a local Snowflake SQL API v2 emulator (for tests, benchmarks and the demo).
     Emulator(emulator::EmulatorArgs),
     /// Run one SQL statement through the SQL API v2 and print its result.
@@ -90,6 +93,7 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
 /// Run the parsed command.
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
+        Command::Bench(args) => bench::run(args).await,
         Command::Emulator(args) => emulator::run(args).await,
         Command::Sql(args) => sql::run(args).await,
         Command::Statement(cmd) => sql::run_statement(cmd).await,
