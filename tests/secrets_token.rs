@@ -142,3 +142,42 @@ async fn no_token_in_trace_logs_or_errors_of_the_client() {
     assert_clean("the client's errors", &errors.join("\n"));
     emu.shutdown().await;
 }
+
+/// `snowcat crawl --once` at debug level, with token expiry forcing 401s: no token in its output, and no
+/// token in any byte of the catalog file (and its WAL/journal, if left).
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_in_a_crawl_output_or_the_catalog_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = token_file(&dir, "good.token", GOOD);
+    let emu = Emulator::builder(Account::from_sql(SAMPLE_SQL).unwrap()).token(GOOD).start().await.unwrap();
+    let catalog = dir.path().join("c.db");
+    let mut outputs = Vec::new();
+    for faults in [Faults::default(), Faults { token_expires_after_requests: Some(3), ..Faults::default() }] {
+        emu.set_faults(faults);
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_snowcat"))
+            .args(["crawl", "--once", "--url", &emu.base_url(), "--token-file"])
+            .arg(&good)
+            .arg("--catalog")
+            .arg(&catalog)
+            .env("RUST_LOG", "debug")
+            .env_remove("SNOWCAT_ACCOUNT")
+            .output()
+            .await
+            .unwrap();
+        outputs.push(out);
+    }
+    assert_eq!(outputs[0].status.code(), Some(0), "{}", String::from_utf8_lossy(&outputs[0].stderr));
+    for out in &outputs {
+        assert_clean("crawl stdout", &String::from_utf8_lossy(&out.stdout));
+        assert_clean("crawl stderr", &String::from_utf8_lossy(&out.stderr));
+    }
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().starts_with("c.db") {
+            let bytes = std::fs::read(&path).unwrap();
+            assert_clean(&path.display().to_string(), &String::from_utf8_lossy(&bytes));
+        }
+    }
+    assert!(std::fs::metadata(&catalog).unwrap().len() > 0);
+    emu.shutdown().await;
+}
