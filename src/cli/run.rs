@@ -92,8 +92,7 @@ pub async fn run(args: RunArgs) -> Result<Outcome> {
         tokio::spawn(serve::serve(listener, state, HttpLimits::from_config(&cfg.http), server_stop.clone()));
     tracing::info!(listen = %bound, config = %path.display(), "serving /metrics, /healthz, /readyz");
 
-    let crawler =
-        CatalogCrawler { catalog_path: cfg.catalog.path.clone(), keep_days: cfg.retention.keep_days };
+    let crawler = CatalogCrawler::new(cfg.catalog.path.clone(), cfg.retention.keep_days);
     let deps = DaemonDeps { crawler: Arc::new(crawler), metrics, readiness };
     let exit = daemon::run(cfg, deps, shutdown, config_rx).await;
     server_stop.cancel();

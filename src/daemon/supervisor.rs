@@ -176,6 +176,7 @@ fn start_loops(shared: &Arc<Shared>, driver: &CronDriver, config: &Config) -> Lo
             }
         };
         ready.push((account.name.clone(), stale_after(config, &schedule)));
+        shared.deps.metrics.init_account(&account.name);
         let ctx = Arc::new(LoopCtx { shared: shared.clone(), account: account.clone(), feed: feed.clone() });
         let slot = shared.slot(&account.name);
         let first_time = !slot.started_once.swap(true, Ordering::SeqCst);

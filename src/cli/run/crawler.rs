@@ -1,33 +1,38 @@
-//! The real crawler behind `snowcat run`: builds a SQL API client from an account's config (static token
-//! file, PAT file or env), runs `crawl::crawl` into the catalog, then maps the run into a daemon
+//! The real crawler behind `snowcat run`: builds a SQL API client from an account's config (token source
+//! from `auth::build_with_metrics`, kept across runs while the account's auth config is unchanged), runs `crawl::crawl` into the catalog, then maps the run into a daemon
 //! [`RunReport`]: the run's change rows (from the catalog) as [`ChangeEvent`]s, current objects by kind,
 //! scopes not visible. Client events become Prometheus metrics through [`MetricsObserver`]. Applies the
 //! catalog's retention after each committed run.
 //!
 //! Glue only: must not plan statements, parse SQL API responses or write the catalog itself.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use secrecy::SecretString;
-
 use crate::catalog::query::ChangeFilter;
 use crate::catalog::{Catalog, RunStatus as CatalogStatus};
-use crate::config::{AccountConfig, SecretRef, TokenType as ConfigTokenType};
+use crate::config::AccountConfig;
 use crate::crawl::{self, CrawlOptions, NoProgress};
 use crate::daemon::{AccountCrawler, ChangeEvent, CrawlFuture, RunContext, RunReport};
 use crate::metrics::{Metrics, RunStatus};
-use crate::sqlapi::{Client, Observer, StatementReport, StaticToken, TokenSource, TokenType};
+use crate::sqlapi::{Client, Observer, StatementReport, TokenSource};
 
 /// Crawls accounts into one catalog file.
-#[derive(Debug, Clone)]
 pub struct CatalogCrawler {
     /// The catalog file (`[catalog] path`).
-    pub catalog_path: PathBuf,
+    catalog_path: PathBuf,
     /// `[retention] keep_days` (0 keeps everything).
-    pub keep_days: u32,
+    keep_days: u32,
+    /// Per account: the auth-relevant config and the token source built from it (OAuth caches tokens).
+    sources: Mutex<HashMap<String, CachedSource>>,
 }
+
+/// What a token source depends on: rebuilt when any of it changes on reload.
+type AuthKey = (crate::config::AuthConfig, Option<String>, Option<String>);
+
+/// A token source with the config it was built from and the proxy base URL it needs, if any.
+type CachedSource = (AuthKey, Arc<dyn TokenSource>, Option<String>);
 
 impl AccountCrawler for CatalogCrawler {
     fn crawl(&self, ctx: RunContext) -> CrawlFuture<'_> {
@@ -36,9 +41,36 @@ impl AccountCrawler for CatalogCrawler {
 }
 
 impl CatalogCrawler {
+    /// A crawler writing to `catalog_path`, pruning runs older than `keep_days` (0: never).
+    pub fn new(catalog_path: PathBuf, keep_days: u32) -> Self {
+        Self { catalog_path, keep_days, sources: Mutex::new(HashMap::new()) }
+    }
+
+    /// The account's token source (and proxy base URL), reused while its auth config is unchanged.
+    fn tokens(
+        &self,
+        account: &AccountConfig,
+        metrics: &Arc<Metrics>,
+    ) -> Result<(Arc<dyn TokenSource>, Option<String>), String> {
+        let key: AuthKey = (account.auth.clone(), account.account.clone(), account.url.clone());
+        let mut sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, tokens, base)) = sources.get(&account.name)
+            && *k == key
+        {
+            return Ok((tokens.clone(), base.clone()));
+        }
+        let setup =
+            crate::auth::build_with_metrics(account, Some(metrics.clone())).map_err(|e| e.to_string())?;
+        sources.insert(account.name.clone(), (key, setup.tokens.clone(), setup.base_url.clone()));
+        Ok((setup.tokens, setup.base_url))
+    }
+
     async fn run(&self, ctx: RunContext) -> RunReport {
         let account = ctx.account.name.clone();
-        let client = match client_for(&ctx.account, ctx.metrics.clone()) {
+        let client = match self
+            .tokens(&ctx.account, &ctx.metrics)
+            .and_then(|(tokens, base)| client_for(&ctx.account, tokens, base.as_deref(), ctx.metrics.clone()))
+        {
             Ok(c) => c,
             Err(e) => return RunReport::failed(e),
         };
@@ -176,45 +208,15 @@ fn grantees(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Read a secret named by a `_file`/`_env` pair. Errors name where, never the value.
-fn read_secret(secret: &SecretRef) -> Result<SecretString, String> {
-    let text = match secret {
-        SecretRef::File(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read token file {}: {e}", path.display()))?,
-        SecretRef::Env(name) => {
-            std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))?
-        }
-    };
-    let token = text.trim();
-    if token.is_empty() {
-        return Err("the token is empty".to_string());
-    }
-    Ok(SecretString::from(token.to_string()))
-}
-
-/// The token source of an account: PAT or a static token file (other methods need `src/auth`).
-fn token_source(account: &AccountConfig) -> Result<Arc<dyn TokenSource>, String> {
-    let auth = &account.auth;
-    if let Some(pat) = &auth.pat {
-        let secret = crate::config::secret_ref(&pat.token_file, &pat.token_env)
-            .ok_or("[accounts.auth.pat] needs token_file or token_env")?;
-        return Ok(Arc::new(StaticToken::new(read_secret(&secret)?, TokenType::ProgrammaticAccessToken)));
-    }
-    if let Some(tf) = &auth.token_file {
-        let token_type = match tf.token_type {
-            ConfigTokenType::Oauth => TokenType::OAuth,
-            ConfigTokenType::KeypairJwt => TokenType::KeypairJwt,
-            ConfigTokenType::ProgrammaticAccessToken => TokenType::ProgrammaticAccessToken,
-        };
-        return Ok(Arc::new(StaticToken::new(read_secret(&SecretRef::File(tf.path.clone()))?, token_type)));
-    }
-    Err(format!("authentication method {:?} is not available in this build yet", auth.methods()))
-}
-
-/// A client for `account`, reporting to `metrics`.
-pub fn client_for(account: &AccountConfig, metrics: Arc<Metrics>) -> Result<Client, String> {
-    let tokens = token_source(account)?;
-    let builder = match (&account.url, &account.account) {
+/// A client for `account` with `tokens`, at `base_url` when the auth transport proxies the API (else the
+/// account's URL or identifier), reporting to `metrics`.
+pub fn client_for(
+    account: &AccountConfig,
+    tokens: Arc<dyn TokenSource>,
+    base_url: Option<&str>,
+    metrics: Arc<Metrics>,
+) -> Result<Client, String> {
+    let builder = match (base_url.or(account.url.as_deref()), &account.account) {
         (Some(url), _) => Client::for_url(url, tokens),
         (None, Some(id)) => Client::for_account(id, tokens),
         (None, None) => return Err("the account has neither `account` nor `url`".to_string()),
