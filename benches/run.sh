@@ -40,7 +40,9 @@ measure() {
   read -r wall user sys rss < <(tail -1 "$WORK/time")
   after=$(catalog_bytes "$cat")
   local status statements rows objects changes
-  status=$(jq -r '.status' "$WORK/report.json" 2>/dev/null || echo "error")
+  status=$(jq -r '.status + (if .status == "partial" then " (" + ([.gaps[] | select(.outcome != "filtered")
+    | .outcome + " " + (.code // "")] | unique | join(", ")) + ")" else "" end)' "$WORK/report.json" 2>/dev/null \
+    || echo "error")
   statements=$(jq -r '.statements' "$WORK/report.json" 2>/dev/null || echo "?")
   rows=$(jq -r '.rows' "$WORK/report.json" 2>/dev/null || echo "?")
   objects=$(jq -r '[.objects[]] | add' "$WORK/report.json" 2>/dev/null || echo "?")
