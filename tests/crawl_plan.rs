@@ -99,3 +99,29 @@ async fn information_schema_too_much_data_splits_to_schemas_then_table_batches()
     assert_eq!(count_like(&stmts, "TABLE_NAME IN ("), 2 * 3 * 3);
     assert_eq!(count_like(&stmts, "INFORMATION_SCHEMA.COLUMNS"), 2 * (1 + 3 + 9));
 }
+
+#[tokio::test]
+async fn key_listings_at_the_cap_are_rerun_per_database() {
+    let account = generated(3, 1, 4, 2);
+    let want: usize = account
+        .databases
+        .iter()
+        .flat_map(|d| &d.schemas)
+        .flat_map(|s| &s.tables)
+        .map(|t| t.constraints.len())
+        .sum();
+    let emu = start(account, 10_000, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = CrawlOptions { show_limit: 5, ..CrawlOptions::default() };
+    opts.filters.kinds.warehouses = false;
+    opts.filters.kinds.grants = false;
+    let report = crawl(&emu, &dir.path().join("c.db"), &opts).await;
+    assert_eq!(report.status, RunStatus::Complete, "{}", report.render_text());
+    let stmts = statements(&emu);
+    // 12 primary-key rows and 6 foreign-key rows reach the cap of 5; 3 unique-key rows do not.
+    assert_eq!(count_like(&stmts, "SHOW PRIMARY KEYS IN DATABASE"), 3);
+    assert_eq!(count_like(&stmts, "SHOW IMPORTED KEYS IN DATABASE"), 3);
+    assert_eq!(count_like(&stmts, "SHOW UNIQUE KEYS IN DATABASE"), 0);
+    let objects = snapshot(&dir.path().join("c.db"));
+    assert_eq!(count(&objects, ObjectKind::Constraint), want);
+}

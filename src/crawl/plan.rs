@@ -228,12 +228,13 @@ pub async fn list_keys(
             Err(f) => return Ok(KeysListed::Failed(f)),
         };
         n += 1;
+        if n >= ctx.opts.show_limit as usize {
+            // At the cap: the listing will be rerun narrower, so stop reading (and holding) it now.
+            return Ok(KeysListed::Capped);
+        }
         if let Err(e) = keys.add(&row) {
             return Ok(KeysListed::Failed(decode_failure(e)));
         }
-    }
-    if n >= ctx.opts.show_limit as usize {
-        return Ok(KeysListed::Capped);
     }
     Ok(KeysListed::Done(keys, running.handle()))
 }
