@@ -43,6 +43,9 @@ impl RunStatus {
     }
 }
 
+/// Retry reasons the SQL API client reports (`sqlapi::RetryReason::as_str`), pre-created per account.
+pub const RETRY_REASONS: &[&str] = &["rate_limited", "server", "transport", "unauthorized"];
+
 /// All of snowcat's metrics, registered in a private registry.
 pub struct Metrics {
     registry: Registry,
@@ -212,6 +215,27 @@ impl Metrics {
             )?,
             registry: r,
         }))
+    }
+
+    /// Create `account`'s bounded counter series at 0 (statuses, skips, token refreshes, retry reasons,
+    /// change kinds x severities), so they exist before the first event and `increase()` sees the first.
+    pub fn init_account(&self, account: &str) {
+        for status in [RunStatus::Success, RunStatus::Partial, RunStatus::Failed, RunStatus::Cancelled] {
+            self.runs.with_label_values(&[account, status.as_str()]);
+        }
+        self.skipped_runs.with_label_values(&[account]);
+        self.token_refreshes.with_label_values(&[account]);
+        self.token_refresh_failures.with_label_values(&[account]);
+        self.rows.with_label_values(&[account]);
+        self.bytes.with_label_values(&[account]);
+        for reason in RETRY_REASONS {
+            self.retries.with_label_values(&[account, reason]);
+        }
+        for kind in crate::config::CHANGE_KINDS {
+            for severity in crate::config::SEVERITIES {
+                self.changes.with_label_values(&[account, kind, severity]);
+            }
+        }
     }
 
     /// A run ended: counts it, records its duration and the finish (and success) timestamps.

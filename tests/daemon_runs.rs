@@ -159,6 +159,30 @@ async fn a_reload_adds_an_account_without_a_restart() {
     assert_eq!(daemon.await.unwrap().abandoned_runs, 0);
 }
 
+#[tokio::test]
+async fn a_reload_that_removes_an_account_disarms_its_job() {
+    let counting = Arc::new(Counting::default());
+    let (deps, _metrics) = deps(counting.clone());
+    let shutdown = CancellationToken::new();
+    let (tx, rx) = mpsc::channel(1);
+    let dev = "[[accounts]]\nname = \"dev\"\nurl = \"http://127.0.0.1:1\"\nschedule = \"* * * * * *\"\n\
+               [accounts.auth.pat]\ntoken_env = \"NOPE\"\n";
+    let daemon = tokio::spawn(daemon::run(config(dev, "5s"), deps, shutdown.clone(), rx));
+    eventually("dev ran", || counting.dev.load(Ordering::SeqCst) >= 1).await;
+    tx.send(config("", "5s")).await.unwrap();
+    // Once prod has run again after the reload was taken, dev's job is gone: its count must stay put
+    // while prod keeps running every second.
+    let prod_at_reload = counting.prod.load(Ordering::SeqCst);
+    eventually("prod ran after the reload", || counting.prod.load(Ordering::SeqCst) >= prod_at_reload + 2)
+        .await;
+    let dev_after = counting.dev.load(Ordering::SeqCst);
+    let prod_now = counting.prod.load(Ordering::SeqCst);
+    eventually("prod ran twice more", || counting.prod.load(Ordering::SeqCst) >= prod_now + 2).await;
+    assert_eq!(counting.dev.load(Ordering::SeqCst), dev_after, "dev still fires after its removal");
+    shutdown.cancel();
+    assert_eq!(daemon.await.unwrap().abandoned_runs, 0);
+}
+
 /// Returns a fixed set of changes from every run.
 struct WithChanges;
 

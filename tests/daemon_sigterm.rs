@@ -66,9 +66,11 @@ token_env = "SNOWCAT_TEST_PAT"
     };
     let serving = wait_for("serving /metrics, /healthz, /readyz");
     let base = format!("http://{}", serving["fields"]["listen"].as_str().unwrap());
-    // The not-yet-wired crawler fails the start run, with its account and run id on the span.
+    // The token's environment variable is not set: the start run fails saying which one (never a value),
+    // with its account and run id on the span.
     let failed = wait_for("run failed");
-    assert_eq!(failed["fields"]["error"], "crawler not wired");
+    let error = failed["fields"]["error"].as_str().unwrap();
+    assert!(error.contains("environment variable SNOWCAT_TEST_PAT"), "{error}");
     assert_eq!(failed["span"]["account"], "prod");
     assert!(failed["span"]["run_id"].is_string());
 

@@ -176,7 +176,7 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn print_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result<()> {
+pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "no changes");
     }

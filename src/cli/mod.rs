@@ -3,12 +3,15 @@
 //! Owns argument parsing and exit-code policy only. Each subcommand lives in its own file and does its work
 //! through the library modules (`emulator`, `sqlapi`, `catalog`, ...); no protocol or storage logic here.
 
+mod auth;
 mod catalog;
 mod connection;
 mod crawl;
+mod demo;
 mod emulator;
 mod run;
 mod sql;
+mod tool;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +49,13 @@ pub enum Command {
     Run(run::RunArgs),
     /// Check a config file and list every problem by key (exit 2 when there are any).
     Validate(validate::ValidateArgs),
+    /// Log in (OAuth, Scalekit) or print a key's fingerprint.
+    #[command(subcommand)]
+    Auth(auth::AuthCommand),
+    /// Run one of the ten metadata tools of the Scalekit Snowflake connector live (what the crawler sees).
+    Tool(tool::ToolArgs),
+    /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
+    Demo(demo::DemoArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -91,5 +101,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Crawl(args) => crawl::run(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
+        Command::Auth(cmd) => auth::run(cmd).await,
+        Command::Tool(args) => tool::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
     }
 }

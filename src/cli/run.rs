@@ -2,8 +2,8 @@
 //! validates the config before binding anything, starts logging, the metrics/health server, signal
 //! handling, SIGHUP reloads and the scheduler, and exits 0 after a graceful shutdown.
 //!
-//! Wiring only: the crawl goes through `daemon::AccountCrawler` (here still [`NotWiredCrawler`]) and the
-//! catalog check through [`prepare_catalog`]; the lead replaces both with the real crawler and catalog.
+//! Wiring only: the crawl goes through `daemon::AccountCrawler`, here the real crawler over the catalog
+//! ([`crawler::CatalogCrawler`]); [`prepare_catalog`] opens and migrates the catalog before anything runs.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -15,9 +15,13 @@ use clap::Args;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+mod crawler;
+
+pub use crawler::CatalogCrawler;
+
 use super::{Outcome, UsageError};
 use crate::config::{self, ConfigError, LogFormat};
-use crate::daemon::{self, DaemonDeps, NotWiredCrawler};
+use crate::daemon::{self, DaemonDeps};
 use crate::metrics::Metrics;
 use crate::serve::{self, HttpLimits, Readiness, ServeState};
 
@@ -32,10 +36,9 @@ pub struct RunArgs {
     pub log_format: Option<LogFormat>,
 }
 
-/// Placeholder catalog check until the catalog module is wired: the catalog's directory must exist.
+/// Open the catalog (creating it if needed) and migrate it to the current schema.
 pub fn prepare_catalog(path: &Path) -> Result<(), String> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if dir.is_dir() { Ok(()) } else { Err(format!("catalog directory {} does not exist", dir.display())) }
+    crate::catalog::Catalog::open(path).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -89,7 +92,8 @@ pub async fn run(args: RunArgs) -> Result<Outcome> {
         tokio::spawn(serve::serve(listener, state, HttpLimits::from_config(&cfg.http), server_stop.clone()));
     tracing::info!(listen = %bound, config = %path.display(), "serving /metrics, /healthz, /readyz");
 
-    let deps = DaemonDeps { crawler: Arc::new(NotWiredCrawler), metrics, readiness };
+    let crawler = CatalogCrawler::new(cfg.catalog.path.clone(), cfg.retention.keep_days);
+    let deps = DaemonDeps { crawler: Arc::new(crawler), metrics, readiness };
     let exit = daemon::run(cfg, deps, shutdown, config_rx).await;
     server_stop.cancel();
     match tokio::time::timeout(Duration::from_secs(2), server).await {

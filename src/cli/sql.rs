@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 pub use self::output::Format;
-use self::output::Printer;
+pub(crate) use self::output::Printer;
 use super::connection::ConnectionArgs;
 use super::{Outcome, UsageError};
 use crate::sqlapi::{BindType, Binding, Schema, StatementRequest, StatementResponse};
@@ -129,12 +129,12 @@ fn build_request(args: &SqlArgs) -> Result<StatementRequest, UsageError> {
     Ok(req)
 }
 
-fn pick_format(f: Option<Format>) -> Format {
+pub(crate) fn pick_format(f: Option<Format>) -> Format {
     f.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json })
 }
 
 /// Cancel `token` on Ctrl-C, so a running statement is cancelled server-side too.
-fn cancel_on_ctrl_c() -> CancellationToken {
+pub(crate) fn cancel_on_ctrl_c() -> CancellationToken {
     let token = CancellationToken::new();
     let t = token.clone();
     tokio::spawn(async move {

@@ -1,5 +1,5 @@
 //! The seam between the daemon and the crawler: the daemon decides *when* an account runs and what
-//! happens after; an [`AccountCrawler`] does the run. The lead wires the real crawler in `cli/run.rs`.
+//! happens after; an [`AccountCrawler`] does the run. The real one is `cli::run::CatalogCrawler`.
 //!
 //! Must not know how a crawl works; it only carries the account, the run id, the cancel token and the
 //! metrics in, and a [`RunReport`] out.
@@ -70,7 +70,7 @@ pub trait AccountCrawler: Send + Sync + 'static {
     fn crawl(&self, ctx: RunContext) -> CrawlFuture<'_>;
 }
 
-/// Placeholder until the lead wires the real crawler: every run fails with "crawler not wired".
+/// A crawler whose every run fails with "crawler not wired" (for tests of the daemon without a crawl).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NotWiredCrawler;
 

@@ -1,13 +1,19 @@
 //! When each account runs: a croner 4 cron expression read in the account's IANA time zone, plus jitter.
+//! Pure functions only (the DST tests exercise them); must not spawn tasks or sleep.
 //!
-//! Why not tokio-cron-scheduler (the project's first choice): version 0.15.1 rejects 5-field cron, fixes a
-//! zone's UTC offset when a job is created (a Europe/Berlin 09:00 job runs at 10:00 local after the spring
-//! DST change, see `shared/rust-crates.md` section 3), does not await running jobs on shutdown, and its
-//! repeated jobs can stall under load (its issue #113). Re-arming one-shot jobs would fix the offset but
-//! keep two clocks and two shutdown paths. So each account gets its own small loop (`daemon::run`):
-//! compute the next occurrence with [`Schedule::next_after`] (DST-correct, croner 4.0.3), sleep until it
-//! or until cancelled, then start a run unless one is still going. The pure functions here are what the
-//! DST tests exercise. Must not spawn tasks or sleep.
+//! The firing is done by tokio-cron-scheduler 0.15.1 (the project's required scheduler), but only through
+//! one-shot jobs ([`super::cron`]), never its cron jobs, because (evidence in `shared/rust-crates.md` §3):
+//! - it parses cron with croner 3 and `Seconds::Required`, so the standard 5-field `*/15 * * * *` is
+//!   rejected with `ParseSchedule`; croner 4 here accepts 5 and 6 fields;
+//! - it takes a `FixedOffset` from the zone when a job is created (src/scheduler.rs, `time_offset_seconds`)
+//!   and computes every later tick in it, so a Europe/Berlin 09:00 job runs at 10:00 local after the
+//!   spring DST change; croner 4.0.3's `find_next_occurrence` in the real `Tz` stays at 09:00 (and fixes
+//!   croner 3's double run in the hour before spring-forward);
+//! - its shutdown does not await running jobs, and repeated jobs can stall (its issue #113).
+//!
+//! Design: per account, one one-shot job armed for the next instant computed here (+ a jitter sample);
+//! when it fires it starts the run (skipped and counted if one is still going) and arms the next one.
+//! Reloads and shutdown remove the armed jobs; runs live in the supervisor's `TaskTracker`.
 
 use std::time::Duration;
 

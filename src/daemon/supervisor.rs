@@ -1,6 +1,8 @@
-//! The run loop: one scheduling loop per account, runs spawned into one `TaskTracker`, never two runs of
-//! one account at once (a due run that finds the previous one still going is skipped and counted), config
-//! reloads swap the loops without touching runs in flight, shutdown cancels runs and waits a grace period.
+//! The run loop: each account's runs are fired by tokio-cron-scheduler one-shot jobs ([`super::cron`]),
+//! runs are spawned into one `TaskTracker`, never two runs of one account at once (a due run that finds
+//! the previous one still going is skipped and counted), config reloads disarm the old jobs and arm new
+//! ones without touching runs in flight, shutdown stops the scheduler, cancels runs and waits a grace
+//! period.
 //!
 //! Must not know what a crawl does (that is the [`AccountCrawler`]'s job) nor how signals arrive.
 
@@ -17,6 +19,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use super::crawler::{AccountCrawler, RunContext};
+use super::cron::{self, Armed, CronDriver};
 use super::feed::ChangeFeed;
 use super::schedule::Schedule;
 use crate::config::{AccountConfig, Config};
@@ -36,10 +39,12 @@ pub struct DaemonDeps {
 }
 
 /// How the daemon ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaemonExit {
     /// Runs still going when the grace period ran out (0 for a clean stop).
     pub abandoned_runs: usize,
+    /// Set when the job scheduler could not start (nothing was scheduled).
+    pub scheduler_error: Option<String>,
 }
 
 /// Per-account state that survives reloads.
@@ -94,8 +99,15 @@ pub async fn run(
         shutdown: shutdown.clone(),
         slots: std::sync::Mutex::new(HashMap::new()),
     });
+    let driver = match CronDriver::start().await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot schedule runs");
+            return DaemonExit { abandoned_runs: 0, scheduler_error: Some(e.to_string()) };
+        }
+    };
     let mut current = config;
-    let mut loops = start_loops(&shared, &current);
+    let mut loops = start_loops(&shared, &driver, &current);
     tracing::info!(accounts = current.accounts.len(), "daemon started");
     loop {
         tokio::select! {
@@ -108,12 +120,13 @@ pub async fn run(
                 };
                 loops.stop().await;
                 current = next;
-                loops = start_loops(&shared, &current);
+                loops = start_loops(&shared, &driver, &current);
                 tracing::info!(accounts = current.accounts.len(), "configuration reloaded");
             }
         }
     }
     loops.stop().await;
+    driver.shutdown().await;
     shared.runs.close();
     let grace = current.daemon.shutdown_grace;
     tracing::info!(
@@ -123,30 +136,27 @@ pub async fn run(
     );
     if tokio::time::timeout(grace, shared.runs.wait()).await.is_ok() {
         tracing::info!("all runs ended; stopped");
-        DaemonExit { abandoned_runs: 0 }
+        DaemonExit { abandoned_runs: 0, scheduler_error: None }
     } else {
         let abandoned = shared.runs.len();
         tracing::warn!(abandoned, "grace period over; abandoning runs still going");
-        DaemonExit { abandoned_runs: abandoned }
+        DaemonExit { abandoned_runs: abandoned, scheduler_error: None }
     }
 }
 
 struct Loops {
-    token: CancellationToken,
-    tasks: TaskTracker,
+    armed: Arc<Armed>,
 }
 
 impl Loops {
     async fn stop(&self) {
-        self.token.cancel();
-        self.tasks.close();
-        self.tasks.wait().await;
+        self.armed.disarm().await;
     }
 }
 
-fn start_loops(shared: &Arc<Shared>, config: &Config) -> Loops {
+fn start_loops(shared: &Arc<Shared>, driver: &CronDriver, config: &Config) -> Loops {
     let token = shared.shutdown.child_token();
-    let tasks = TaskTracker::new();
+    let armed = driver.generation(token);
     let feed = match ChangeFeed::new(&config.notifications, shared.deps.metrics.clone()) {
         Ok(f) => Some(Arc::new(f)),
         Err(e) => {
@@ -155,6 +165,7 @@ fn start_loops(shared: &Arc<Shared>, config: &Config) -> Loops {
         }
     };
     let mut ready = Vec::new();
+    let now = Utc::now();
     for account in &config.accounts {
         let schedule = match Schedule::for_account(account) {
             Ok(s) => s,
@@ -165,51 +176,25 @@ fn start_loops(shared: &Arc<Shared>, config: &Config) -> Loops {
             }
         };
         ready.push((account.name.clone(), stale_after(config, &schedule)));
-        let ctx = LoopCtx {
-            shared: shared.clone(),
-            account: account.clone(),
-            schedule,
-            feed: feed.clone(),
-            token: token.clone(),
-        };
-        tasks.spawn(account_loop(ctx).instrument(tracing::info_span!("schedule", account = %account.name)));
+        shared.deps.metrics.init_account(&account.name);
+        let ctx = Arc::new(LoopCtx { shared: shared.clone(), account: account.clone(), feed: feed.clone() });
+        let slot = shared.slot(&account.name);
+        let first_time = !slot.started_once.swap(true, Ordering::SeqCst);
+        if account.run_at_start && first_time {
+            try_start(&ctx, &slot);
+        }
+        let fire: cron::Fire = Arc::new(move || try_start(&ctx, &slot));
+        tokio::spawn(cron::arm(armed.clone(), account.name.clone(), schedule, now, fire));
     }
     shared.deps.readiness.set_accounts(&ready, Utc::now());
     shared.deps.readiness.set_config_valid(true);
-    Loops { token, tasks }
+    Loops { armed }
 }
 
 struct LoopCtx {
     shared: Arc<Shared>,
     account: AccountConfig,
-    schedule: Schedule,
     feed: Option<Arc<ChangeFeed>>,
-    token: CancellationToken,
-}
-
-async fn account_loop(ctx: LoopCtx) {
-    let slot = ctx.shared.slot(&ctx.account.name);
-    if ctx.account.run_at_start && !slot.started_once.swap(true, Ordering::SeqCst) {
-        try_start(&ctx, &slot);
-    }
-    slot.started_once.store(true, Ordering::SeqCst);
-    let mut after = Utc::now();
-    loop {
-        let Some(next) = ctx.schedule.next_after(after) else {
-            tracing::warn!(schedule = %ctx.account.schedule, "schedule never fires again");
-            return;
-        };
-        let fire_at = next + chrono::Duration::from_std(ctx.schedule.sample_jitter()).unwrap_or_default();
-        let wait = (fire_at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
-        tracing::debug!(next = %fire_at.to_rfc3339(), "next run");
-        tokio::select! {
-            () = ctx.token.cancelled() => return,
-            () = tokio::time::sleep(wait) => {}
-        }
-        // Never compute from before the occurrence just served, so an early wake cannot fire it twice.
-        after = next.max(Utc::now());
-        try_start(&ctx, &slot);
-    }
 }
 
 fn try_start(ctx: &LoopCtx, slot: &Arc<Slot>) {

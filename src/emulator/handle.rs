@@ -98,6 +98,7 @@ impl Emulator {
             options: Options::default(),
             verifier: Arc::new(AnyToken),
             faults: Faults::default(),
+            routes: axum::Router::new(),
         }
     }
 }
@@ -108,9 +109,16 @@ pub struct EmulatorBuilder {
     options: Options,
     verifier: Arc<dyn TokenVerifier>,
     faults: Faults,
+    routes: axum::Router,
 }
 
 impl EmulatorBuilder {
+    /// Serve extra routes next to the SQL API (the auth endpoints: `oauth::OAuthServer::router`).
+    pub fn routes(mut self, routes: axum::Router) -> Self {
+        self.routes = self.routes.merge(routes);
+        self
+    }
+
     pub fn options(mut self, options: Options) -> Self {
         self.options = options;
         self
@@ -169,7 +177,7 @@ impl EmulatorBuilder {
             options: self.options,
             shutdown: shutdown.clone(),
         });
-        let task = tokio::spawn(server::serve(listener, shared.clone()));
+        let task = tokio::spawn(server::serve(listener, shared.clone(), self.routes));
         Ok(EmulatorHandle { addr: local, shared, shutdown, task: Some(task) })
     }
 }

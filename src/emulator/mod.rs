@@ -48,6 +48,12 @@ pub mod server;
 mod submit;
 pub mod tokens;
 
+// Auth: credentials, key-pair JWT, OAuth endpoints, the Scalekit stand-in.
+pub mod credentials;
+pub mod jwt;
+pub mod oauth;
+pub mod scalekit;
+
 pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, Executor, Options, StartError};
 
 /// The DDL of the built-in sample account (`snowcat emulator` with no `--account`/`--generate`).

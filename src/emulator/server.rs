@@ -42,7 +42,7 @@ impl Shared {
 pub type AppState = State<Arc<Shared>>;
 
 /// Serve until the shutdown token fires.
-pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, extra: Router) {
     let shutdown = shared.shutdown.clone();
     let app = Router::new()
         .route("/api/v2/statements", post(submit::submit))
@@ -50,7 +50,8 @@ pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
         .route("/api/v2/statements/{handle}/cancel", post(poll::cancel))
         .route("/emulator/faults", get(get_faults).post(set_faults))
         .route("/emulator/log", get(get_log).delete(clear_log))
-        .with_state(shared);
+        .with_state(shared)
+        .merge(extra);
     let result =
         axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await;
     if let Err(err) = result {

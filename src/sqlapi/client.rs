@@ -191,6 +191,9 @@ impl Client {
                 .header(reqwest::header::ACCEPT, "application/json")
                 .header("X-Snowflake-Authorization-Token-Type", token.token_type.header_value())
                 .bearer_auth(token.secret.expose_secret());
+            for (name, value) in inner.tokens.extra_headers() {
+                req = req.header(name, value);
+            }
             let outcome = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();

@@ -82,6 +82,11 @@ pub trait TokenSource: Send + Sync {
     fn invalidate(&self, rejected: &Token) {
         let _ = rejected;
     }
+
+    /// Extra headers for every request (the Scalekit proxy's `connection_name` / `identifier`).
+    fn extra_headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// A fixed token (from a file, an env variable or a test). `invalidate` does nothing.
