@@ -125,3 +125,22 @@ async fn key_listings_at_the_cap_are_rerun_per_database() {
     let objects = snapshot(&dir.path().join("c.db"));
     assert_eq!(count(&objects, ObjectKind::Constraint), want);
 }
+
+#[tokio::test]
+async fn the_crawl_future_is_send_so_the_daemon_can_spawn_it() {
+    fn assert_send<T: Send>(t: T) -> T {
+        t
+    }
+    let emu = start(generated(1, 1, 1, 1), 10_000, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (client, path, opts) = (client(&emu), dir.path().join("c.db"), CrawlOptions::default());
+    let fut = assert_send(snowcat::crawl::crawl(
+        &client,
+        &path,
+        "acct",
+        &opts,
+        &snowcat::crawl::NoProgress,
+        tokio_util::sync::CancellationToken::new(),
+    ));
+    assert_eq!(fut.await.unwrap().status, RunStatus::Complete);
+}

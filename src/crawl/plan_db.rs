@@ -204,7 +204,7 @@ fn kind_filtered(ctx: &Ctx<'_>, o: &ScopeOutcome) -> ScopeOutcome {
 async fn columns_stmt(
     ctx: &Ctx<'_>,
     stmt: String,
-    scope_of: &dyn Fn(&str, &str) -> Option<ScopeKey>,
+    scope_of: &(dyn Fn(&str, &str) -> Option<ScopeKey> + Sync),
 ) -> Result<Result<(), Failure>, CrawlError> {
     let mut running = match ctx.exec.start("columns", stmt).await {
         Ok(r) => r,
