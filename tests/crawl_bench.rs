@@ -29,6 +29,10 @@ fn crawl_binary(url: &str, dir: &std::path::Path, catalog: &str) -> (f64, String
     (secs, String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
+fn time_field(time_output: &str, field: &str) -> String {
+    time_output.lines().find_map(|l| l.trim().strip_prefix(field)).unwrap_or("?").trim().to_string()
+}
+
 fn max_rss_mb(time_output: &str) -> f64 {
     time_output
         .lines()
@@ -52,7 +56,10 @@ async fn bench_crawl_100k_tables_2m_columns() {
             tokio::task::spawn_blocking(move || crawl_binary(&url, &d, "c.db")).await.unwrap();
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
         println!(
-            "BENCH latency={latency}ms wall={secs:.1}s status={} statements={} objects={} rows={} peak_rss={:.0}MB",
+            "BENCH latency={latency}ms wall={secs:.1}s crawler_user={}s crawler_sys={}s status={} statements={} \
+             objects={} rows={} peak_rss={:.0}MB",
+            time_field(&stderr, "User time (seconds):"),
+            time_field(&stderr, "System time (seconds):"),
             report["status"],
             report["statements"],
             report["objects"],

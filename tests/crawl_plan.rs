@@ -99,3 +99,48 @@ async fn information_schema_too_much_data_splits_to_schemas_then_table_batches()
     assert_eq!(count_like(&stmts, "TABLE_NAME IN ("), 2 * 3 * 3);
     assert_eq!(count_like(&stmts, "INFORMATION_SCHEMA.COLUMNS"), 2 * (1 + 3 + 9));
 }
+
+#[tokio::test]
+async fn key_listings_at_the_cap_are_rerun_per_database() {
+    let account = generated(3, 1, 4, 2);
+    let want: usize = account
+        .databases
+        .iter()
+        .flat_map(|d| &d.schemas)
+        .flat_map(|s| &s.tables)
+        .map(|t| t.constraints.len())
+        .sum();
+    let emu = start(account, 10_000, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = CrawlOptions { show_limit: 5, ..CrawlOptions::default() };
+    opts.filters.kinds.warehouses = false;
+    opts.filters.kinds.grants = false;
+    let report = crawl(&emu, &dir.path().join("c.db"), &opts).await;
+    assert_eq!(report.status, RunStatus::Complete, "{}", report.render_text());
+    let stmts = statements(&emu);
+    // 12 primary-key rows and 6 foreign-key rows reach the cap of 5; 3 unique-key rows do not.
+    assert_eq!(count_like(&stmts, "SHOW PRIMARY KEYS IN DATABASE"), 3);
+    assert_eq!(count_like(&stmts, "SHOW IMPORTED KEYS IN DATABASE"), 3);
+    assert_eq!(count_like(&stmts, "SHOW UNIQUE KEYS IN DATABASE"), 0);
+    let objects = snapshot(&dir.path().join("c.db"));
+    assert_eq!(count(&objects, ObjectKind::Constraint), want);
+}
+
+#[tokio::test]
+async fn the_crawl_future_is_send_so_the_daemon_can_spawn_it() {
+    fn assert_send<T: Send>(t: T) -> T {
+        t
+    }
+    let emu = start(generated(1, 1, 1, 1), 10_000, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (client, path, opts) = (client(&emu), dir.path().join("c.db"), CrawlOptions::default());
+    let fut = assert_send(snowcat::crawl::crawl(
+        &client,
+        &path,
+        "acct",
+        &opts,
+        &snowcat::crawl::NoProgress,
+        tokio_util::sync::CancellationToken::new(),
+    ));
+    assert_eq!(fut.await.unwrap().status, RunStatus::Complete);
+}

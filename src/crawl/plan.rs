@@ -155,8 +155,10 @@ pub async fn grants(ctx: &Ctx<'_>) -> Result<(), CrawlError> {
     }
     ctx.exec.plan(3 * roles.len() as u64);
     let width = ctx.opts.concurrency.max(1) * 2;
-    let mut tasks =
-        futures_util::stream::iter(roles.iter().map(|role| role_grants(ctx, role))).buffer_unordered(width);
+    let mut tasks = futures_util::stream::iter(
+        roles.into_iter().map(|role| async move { role_grants(ctx, &role).await }),
+    )
+    .buffer_unordered(width);
     while let Some(r) = tasks.next().await {
         r?;
     }
@@ -228,12 +230,13 @@ pub async fn list_keys(
             Err(f) => return Ok(KeysListed::Failed(f)),
         };
         n += 1;
+        if n >= ctx.opts.show_limit as usize {
+            // At the cap: the listing will be rerun narrower, so stop reading (and holding) it now.
+            return Ok(KeysListed::Capped);
+        }
         if let Err(e) = keys.add(&row) {
             return Ok(KeysListed::Failed(decode_failure(e)));
         }
-    }
-    if n >= ctx.opts.show_limit as usize {
-        return Ok(KeysListed::Capped);
     }
     Ok(KeysListed::Done(keys, running.handle()))
 }

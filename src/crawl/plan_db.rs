@@ -185,7 +185,7 @@ pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, Crawl
         outcome.entry(s.clone()).or_insert(ScopeOutcome::Complete);
     }
     for (s, o) in &outcome {
-        ctx.finish(&tables_scope(db, s), o.clone(), None).await?;
+        ctx.finish(&tables_scope(db, s), kind_filtered(ctx, o), None).await?;
     }
     if f.kinds.columns {
         columns(ctx, db, &outcome, &names).await?;
@@ -193,11 +193,18 @@ pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, Crawl
     Ok(DbCoverage::Schemas(outcome))
 }
 
+/// With tables or views switched off, a listing is not authoritative for the other kind's stored objects:
+/// ledger it `filtered` (no removals) while still staging what it returned.
+fn kind_filtered(ctx: &Ctx<'_>, o: &ScopeOutcome) -> ScopeOutcome {
+    let k = &ctx.opts.filters.kinds;
+    if o.is_complete() && !(k.tables && k.views) { ScopeOutcome::Filtered } else { o.clone() }
+}
+
 /// Stream one COLUMNS statement, keeping columns of the tables the TABLES listing kept.
 async fn columns_stmt(
     ctx: &Ctx<'_>,
     stmt: String,
-    scope_of: &dyn Fn(&str, &str) -> Option<ScopeKey>,
+    scope_of: &(dyn Fn(&str, &str) -> Option<ScopeKey> + Sync),
 ) -> Result<Result<(), Failure>, CrawlError> {
     let mut running = match ctx.exec.start("columns", stmt).await {
         Ok(r) => r,
@@ -243,7 +250,8 @@ async fn columns(
     match columns_stmt(ctx, stmt, &by_schema).await? {
         Ok(()) => {
             for s in complete {
-                ctx.finish(&columns_scope(db, s, None), ScopeOutcome::Complete, None).await?;
+                ctx.finish(&columns_scope(db, s, None), kind_filtered(ctx, &ScopeOutcome::Complete), None)
+                    .await?;
             }
             return Ok(());
         }
@@ -262,7 +270,8 @@ async fn columns(
         let one = |sc: &str, t: &str| (sc == s && has(sc, t)).then(|| columns_scope(db, s, None));
         match columns_stmt(ctx, stmt, &one).await? {
             Ok(()) => {
-                ctx.finish(&columns_scope(db, s, None), ScopeOutcome::Complete, None).await?;
+                ctx.finish(&columns_scope(db, s, None), kind_filtered(ctx, &ScopeOutcome::Complete), None)
+                    .await?;
                 continue;
             }
             Err(Failure::TooMuchData) => {}
@@ -280,7 +289,7 @@ async fn columns(
                 |sc: &str, t: &str| (sc == s && chunk.contains(&t)).then(|| columns_scope(db, s, Some(t)));
             let r = columns_stmt(ctx, stmt, &per_table).await?;
             let o = match r {
-                Ok(()) => ScopeOutcome::Complete,
+                Ok(()) => kind_filtered(ctx, &ScopeOutcome::Complete),
                 Err(fail) => fail.outcome(),
             };
             for t in chunk {

@@ -76,21 +76,13 @@ impl CatalogCrawler {
         };
         let mut opts = CrawlOptions::from_account_config(&ctx.account);
         opts.run_tag = Some(ctx.run_id.to_string());
-        // `crawl::crawl`'s future is not `Send` (a `&dyn Fn` without `Sync` is held across an await in
-        // crawl/plan_db.rs), so it cannot be boxed as a `CrawlFuture`: drive it on a blocking thread.
-        let handle = tokio::runtime::Handle::current();
-        let path = self.catalog_path.clone();
-        let name = account.clone();
-        let cancel = ctx.cancel.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            handle.block_on(crawl::crawl(&client, &path, &name, &opts, &NoProgress, cancel))
-        })
-        .await;
-        let report = match joined {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => return RunReport::failed(e.to_string()),
-            Err(e) => return RunReport::failed(format!("crawl task failed: {e}")),
-        };
+        let report =
+            match crawl::crawl(&client, &self.catalog_path, &account, &opts, &NoProgress, ctx.cancel.clone())
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => return RunReport::failed(e.to_string()),
+            };
         let status = match report.status {
             CatalogStatus::Complete => RunStatus::Success,
             CatalogStatus::Partial => RunStatus::Partial,
