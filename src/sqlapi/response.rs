@@ -257,6 +257,13 @@ pub fn decode_statement(
     let partitions = meta.partition_info.unwrap_or_else(|| {
         vec![PartitionInfo { row_count: rows.len() as u64, uncompressed_size: None, compressed_size: None }]
     });
+    let num_rows = match meta.num_rows {
+        Some(n) => n,
+        // Hostile or corrupt counts must not overflow (a panic in debug, a wrong total in release).
+        None => partitions.iter().try_fold(0u64, |sum, p| sum.checked_add(p.row_count)).ok_or_else(|| {
+            protocol(phase, status, "partitionInfo rowCount values sum past u64::MAX (no numRows)", body)
+        })?,
+    };
     Ok(StatementResponse::Done(ResultPage {
         handle,
         request_id: raw.request_id,
@@ -264,7 +271,7 @@ pub fn decode_statement(
         sql_state: raw.sql_state,
         message: raw.message,
         created_on: raw.created_on,
-        num_rows: meta.num_rows.unwrap_or_else(|| partitions.iter().map(|p| p.row_count).sum()),
+        num_rows,
         partitions,
         schema,
         rows,
