@@ -147,17 +147,36 @@ fn protocol(phase: Phase, status: u16, detail: impl Into<String>, body: &[u8]) -
     SqlApiError::Protocol { phase, status, detail: detail.into(), excerpt: excerpt(body) }
 }
 
-/// Gunzip a body that is still compressed (a server that forgot `Content-Encoding`).
+/// Largest body a still-gzipped answer may inflate to. Partitions are the server's choice but far smaller;
+/// this only stops a gzip bomb (deflate reaches ~1000:1) from exhausting memory.
+pub const MAX_DECODED_BODY_BYTES: u64 = 256 << 20;
+
+/// Gunzip a body that is still compressed (a server that forgot `Content-Encoding`), with the default cap.
 fn maybe_gunzip(body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
-    if body.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(body)
-            .read_to_end(&mut out)
-            .map_err(|e| format!("bad gzip: {e}"))?;
-        Ok(out.into())
-    } else {
-        Ok(body.into())
+    gunzip_capped(body, MAX_DECODED_BODY_BYTES)
+}
+
+/// Gunzip (all members) into at most `cap` bytes. Every SQL API body is a JSON object, so inflated bytes
+/// that do not open with `{` are refused after the first KiB instead of being inflated in full.
+fn gunzip_capped(body: &[u8], cap: u64) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    if !body.starts_with(&[0x1f, 0x8b]) {
+        return Ok(body.into());
     }
+    let mut decoder = flate2::read::MultiGzDecoder::new(body);
+    let mut out = Vec::new();
+    let bad = |e: std::io::Error| format!("bad gzip: {e}");
+    (&mut decoder).take(cap.min(1024)).read_to_end(&mut out).map_err(bad)?;
+    if let Some(first) = out.iter().find(|b| !b.is_ascii_whitespace())
+        && *first != b'{'
+    {
+        return Err(format!("gzip body does not inflate to a JSON object (first byte 0x{first:02x})"));
+    }
+    let rest = (cap + 1).saturating_sub(out.len() as u64);
+    decoder.take(rest).read_to_end(&mut out).map_err(bad)?;
+    if out.len() as u64 > cap {
+        return Err(format!("gzip body inflates past the {cap} byte limit on decoded bodies"));
+    }
+    Ok(out.into())
 }
 
 fn code_string(v: &Option<Value>) -> Option<String> {

@@ -230,3 +230,18 @@ proptest! {
         let _ = (cell.timestamp_ntz(), cell.timestamp_utc(), cell.timestamp_tz(), cell.json(), cell.binary());
     }
 }
+
+#[test]
+fn a_gzip_body_over_the_cap_is_refused_naming_the_limit() {
+    use std::io::Write as _;
+    let json = format!("{{\"data\":[[\"{}\"]]}}", "a".repeat(4096));
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(json.as_bytes()).unwrap();
+    let member = z.finish().unwrap();
+    let err = super::gunzip_capped(&member, 1000).unwrap_err();
+    assert!(err.contains("1000 byte limit"), "{err}");
+    // Two members (multi-member gzip) inflate to both halves within the cap.
+    let two = [member.clone(), member].concat();
+    let out = super::gunzip_capped(&two, 1 << 20).unwrap();
+    assert_eq!(out.len(), 2 * json.len());
+}
