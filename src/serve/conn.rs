@@ -1,7 +1,9 @@
 //! Connection-level bounds for the operator server: at most [`MAX_CONNECTIONS`] open connections (further
-//! ones wait in the kernel's accept queue), and a connection that makes no read or write progress for the
-//! idle limit is closed. axum 0.8's `serve` has no header-read timeout, so this is what stops a client that
-//! opens connections and never finishes its headers.
+//! ones wait in the kernel's accept queue), a connection that makes no read or write progress for the
+//! idle limit is closed, and so is one whose request is not answered (no byte written back) within the
+//! answer deadline from the request's first byte. axum 0.8's `serve` has no header-read timeout, so this
+//! is what stops a client that never finishes its headers, even one that trickles a byte at a time
+//! (slow-loris) to look alive.
 //!
 //! Transport only; must not look at HTTP.
 
@@ -26,12 +28,21 @@ pub struct BoundedListener {
     inner: TcpListener,
     slots: Arc<Semaphore>,
     idle: Duration,
+    answer_within: Duration,
 }
 
 impl BoundedListener {
-    /// Wrap `inner`; connections idle longer than `idle` are closed.
+    /// Wrap `inner`; connections idle longer than `idle` are closed, and so are those not answered within
+    /// `idle` of a request's first byte until [`with_answer_deadline`](Self::with_answer_deadline) says.
     pub fn new(inner: TcpListener, idle: Duration) -> Self {
-        Self { inner, slots: Arc::new(Semaphore::new(MAX_CONNECTIONS)), idle }
+        Self { inner, slots: Arc::new(Semaphore::new(MAX_CONNECTIONS)), idle, answer_within: idle }
+    }
+
+    /// Close a connection when `answer_within` passes between a request's first byte read and the first
+    /// byte written back. It must cover reading the headers plus the handler's own time limit.
+    pub fn with_answer_deadline(mut self, answer_within: Duration) -> Self {
+        self.answer_within = answer_within;
+        self
     }
 }
 
@@ -47,8 +58,16 @@ impl axum::serve::Listener for BoundedListener {
             };
             match self.inner.accept().await {
                 Ok((stream, addr)) => {
-                    let idle = Box::pin(tokio::time::sleep(self.idle));
-                    return (BoundedConn { stream, idle, idle_for: self.idle, _permit: permit }, addr);
+                    let conn = BoundedConn {
+                        stream,
+                        idle: Box::pin(tokio::time::sleep(self.idle)),
+                        idle_for: self.idle,
+                        answer: Box::pin(tokio::time::sleep(self.answer_within)),
+                        answer_within: self.answer_within,
+                        awaiting_answer: false,
+                        _permit: permit,
+                    };
+                    return (conn, addr);
                 }
                 Err(e) => {
                     // Typically EMFILE or a reset before accept; back off briefly instead of spinning.
@@ -69,6 +88,10 @@ pub struct BoundedConn {
     stream: TcpStream,
     idle: Pin<Box<Sleep>>,
     idle_for: Duration,
+    /// Armed by the first byte read after an answer (or at the start); disarmed by a byte written.
+    answer: Pin<Box<Sleep>>,
+    answer_within: Duration,
+    awaiting_answer: bool,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -78,7 +101,24 @@ impl BoundedConn {
         self.idle.as_mut().reset(deadline);
     }
 
+    fn read_some(&mut self) {
+        self.progressed();
+        if !self.awaiting_answer {
+            self.awaiting_answer = true;
+            let deadline = Instant::now() + self.answer_within;
+            self.answer.as_mut().reset(deadline);
+        }
+    }
+
+    fn wrote_some(&mut self) {
+        self.progressed();
+        self.awaiting_answer = false;
+    }
+
     fn check_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        if self.awaiting_answer && self.answer.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, "request not answered in time"));
+        }
         match self.idle.as_mut().poll(cx) {
             Poll::Ready(()) => {
                 Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, "connection idle too long"))
@@ -95,9 +135,14 @@ impl AsyncRead for BoundedConn {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
+        let before = buf.filled().len();
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
             Poll::Ready(r) => {
-                this.progressed();
+                if buf.filled().len() > before {
+                    this.read_some();
+                } else {
+                    this.progressed();
+                }
                 Poll::Ready(r)
             }
             Poll::Pending => this.check_idle(cx).map(Err),
@@ -110,7 +155,11 @@ impl AsyncWrite for BoundedConn {
         let this = &mut *self;
         match Pin::new(&mut this.stream).poll_write(cx, buf) {
             Poll::Ready(r) => {
-                this.progressed();
+                if matches!(r, Ok(n) if n > 0) {
+                    this.wrote_some();
+                } else {
+                    this.progressed();
+                }
                 Poll::Ready(r)
             }
             Poll::Pending => this.check_idle(cx).map(Err),
@@ -133,7 +182,11 @@ impl AsyncWrite for BoundedConn {
         let this = &mut *self;
         match Pin::new(&mut this.stream).poll_write_vectored(cx, bufs) {
             Poll::Ready(r) => {
-                this.progressed();
+                if matches!(r, Ok(n) if n > 0) {
+                    this.wrote_some();
+                } else {
+                    this.progressed();
+                }
                 Poll::Ready(r)
             }
             Poll::Pending => this.check_idle(cx).map(Err),

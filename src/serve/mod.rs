@@ -107,7 +107,10 @@ pub async fn serve(
     limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
-    let listener = conn::BoundedListener::new(listener, limits.request_timeout.saturating_mul(3));
+    // A request must be answered within two request timeouts of its first byte: one for its headers (so a
+    // slow-loris trickle cannot hold a slot), one for the handler, which answers 408 at its own timeout.
+    let listener = conn::BoundedListener::new(listener, limits.request_timeout.saturating_mul(3))
+        .with_answer_deadline(limits.request_timeout.saturating_mul(2));
     axum::serve(listener, router(state, limits))
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
