@@ -332,3 +332,74 @@ async fn a_role_that_loses_a_database_between_runs_reports_no_removals() {
     })
     .await;
 }
+
+/// A real `DROP SCHEMA` between two runs, crawled as `role`: returns the second run's report and the
+/// catalog keys that left it. The generated account has 2 schemas per database with tables and columns.
+async fn drop_schema_as(role: &str, setup_sql: &[&str]) -> (RunReport, Vec<ObjectKey>, String) {
+    let account = Account::generate(GenerateSpec { databases: 1, schemas: 2, tables: 5, columns: 2 });
+    let db0 = account.databases[0].name.clone();
+    let sc =
+        account.databases[0].schemas.iter().find(|s| s.name != "INFORMATION_SCHEMA").unwrap().name.clone();
+    let setup = Setup { account, show_cap: 10_000, info_limit: None, partition_rows: 1_000 };
+    let emu = start(&setup).await;
+    for sql in setup_sql {
+        admin(&emu, sql).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let opts = CrawlOptions { role: Some(role.to_string()), ..CrawlOptions::default() };
+    let clean = crawl(&emu, &db, &opts).await;
+    assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
+    let before = keys(&db);
+    admin(&emu, &format!("DROP SCHEMA \"{db0}\".\"{sc}\"")).await;
+    let r = crawl(&emu, &db, &opts).await;
+    let lost = before.difference(&keys(&db)).cloned().collect();
+    emu.shutdown().await;
+    (r, lost, sc)
+}
+
+/// ACCOUNTADMIN holds MANAGE GRANTS, so SHOW lists every schema: a vanished schema was dropped and it and
+/// its tables are reported removed. The same holds for a role that inherits MANAGE GRANTS on ACCOUNT.
+#[tokio::test]
+async fn a_dropped_schema_is_removed_for_a_role_with_manage_grants() {
+    let (r, lost, sc) = drop_schema_as("ACCOUNTADMIN", &[]).await;
+    assert_removed(&r, &lost, &sc);
+    let crawler = snowcat::emulator::generate::CRAWLER_ROLE;
+    let setup = [
+        "CREATE ROLE GRANT_ADMIN".to_string(),
+        "GRANT MANAGE GRANTS ON ACCOUNT TO ROLE GRANT_ADMIN".to_string(),
+        format!("GRANT ROLE GRANT_ADMIN TO ROLE {crawler}"),
+    ];
+    let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
+    let (r, lost, sc) = drop_schema_as(crawler, &setup).await;
+    assert_removed(&r, &lost, &sc);
+}
+
+fn assert_removed(r: &RunReport, lost: &[ObjectKey], sc: &str) {
+    assert_eq!(r.status, RunStatus::Complete, "{}", r.render_text());
+    assert!(lost.iter().any(|k| k.kind == ObjectKind::Schema && k.parts[1] == sc), "{lost:?}");
+    assert!(lost.iter().any(|k| k.kind == ObjectKind::Table && k.parts[1] == sc), "{lost:?}");
+    assert!(r.changes_by_kind.get("schema/removed").is_some_and(|n| *n == 1), "{}", r.render_text());
+    assert!(r.changes_by_kind.get("table/removed").is_some_and(|n| *n > 0), "{}", r.render_text());
+}
+
+/// The documented trade-off: a role without MANAGE GRANTS cannot tell a drop from a revoked grant, so a
+/// real drop is reported `unverified` (run partial, nothing removed) until a role that can see it crawls.
+#[tokio::test]
+async fn a_dropped_schema_is_unverified_for_a_role_without_manage_grants() {
+    let (r, lost, sc) = drop_schema_as(snowcat::emulator::generate::CRAWLER_ROLE, &[]).await;
+    assert_eq!(r.status, RunStatus::Partial, "{}", r.render_text());
+    let gap = r.gaps.iter().find(|g| g.code.as_deref() == Some("unverified")).expect("an unverified gap");
+    assert!(gap.scope.starts_with("schemas:"), "{gap:?}");
+    assert!(gap.message.as_deref().is_some_and(|m| m.contains(&sc)), "{gap:?}");
+    assert!(
+        lost.iter().all(|k| k.kind == ObjectKind::Grant),
+        "only grants on the dropped schema go: {lost:?}"
+    );
+    let removed: Vec<_> = r
+        .changes_by_kind
+        .iter()
+        .filter(|(k, n)| k.ends_with("/removed") && **n > 0 && k.as_str() != "grant/removed")
+        .collect();
+    assert!(removed.is_empty(), "{removed:?}\n{}", r.render_text());
+}
