@@ -335,7 +335,7 @@ async fn a_role_that_loses_a_database_between_runs_reports_no_removals() {
 
 /// A real `DROP SCHEMA` between two runs, crawled as `role`: returns the second run's report and the
 /// catalog keys that left it. The generated account has 2 schemas per database with tables and columns.
-async fn drop_schema_as(role: &str, setup_sql: &[&str]) -> (RunReport, Vec<ObjectKey>, String) {
+async fn drop_schema_as(role: Option<&str>, setup_sql: &[&str]) -> (RunReport, Vec<ObjectKey>, String) {
     let account = Account::generate(GenerateSpec { databases: 1, schemas: 2, tables: 5, columns: 2 });
     let db0 = account.databases[0].name.clone();
     let sc =
@@ -347,7 +347,7 @@ async fn drop_schema_as(role: &str, setup_sql: &[&str]) -> (RunReport, Vec<Objec
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    let opts = CrawlOptions { role: Some(role.to_string()), ..CrawlOptions::default() };
+    let opts = CrawlOptions { role: role.map(str::to_string), ..CrawlOptions::default() };
     let clean = crawl(&emu, &db, &opts).await;
     assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
     let before = keys(&db);
@@ -362,7 +362,10 @@ async fn drop_schema_as(role: &str, setup_sql: &[&str]) -> (RunReport, Vec<Objec
 /// its tables are reported removed. The same holds for a role that inherits MANAGE GRANTS on ACCOUNT.
 #[tokio::test]
 async fn a_dropped_schema_is_removed_for_a_role_with_manage_grants() {
-    let (r, lost, sc) = drop_schema_as("ACCOUNTADMIN", &[]).await;
+    let (r, lost, sc) = drop_schema_as(Some("ACCOUNTADMIN"), &[]).await;
+    assert_removed(&r, &lost, &sc);
+    // No role configured: the session's role (the emulator's default, ACCOUNTADMIN) is asked for.
+    let (r, lost, sc) = drop_schema_as(None, &[]).await;
     assert_removed(&r, &lost, &sc);
     let crawler = snowcat::emulator::generate::CRAWLER_ROLE;
     let setup = [
@@ -371,7 +374,7 @@ async fn a_dropped_schema_is_removed_for_a_role_with_manage_grants() {
         format!("GRANT ROLE GRANT_ADMIN TO ROLE {crawler}"),
     ];
     let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
-    let (r, lost, sc) = drop_schema_as(crawler, &setup).await;
+    let (r, lost, sc) = drop_schema_as(Some(crawler), &setup).await;
     assert_removed(&r, &lost, &sc);
 }
 
@@ -387,7 +390,7 @@ fn assert_removed(r: &RunReport, lost: &[ObjectKey], sc: &str) {
 /// real drop is reported `unverified` (run partial, nothing removed) until a role that can see it crawls.
 #[tokio::test]
 async fn a_dropped_schema_is_unverified_for_a_role_without_manage_grants() {
-    let (r, lost, sc) = drop_schema_as(snowcat::emulator::generate::CRAWLER_ROLE, &[]).await;
+    let (r, lost, sc) = drop_schema_as(Some(snowcat::emulator::generate::CRAWLER_ROLE), &[]).await;
     assert_eq!(r.status, RunStatus::Partial, "{}", r.render_text());
     let gap = r.gaps.iter().find(|g| g.code.as_deref() == Some("unverified")).expect("an unverified gap");
     assert!(gap.scope.starts_with("schemas:"), "{gap:?}");

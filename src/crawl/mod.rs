@@ -3,7 +3,8 @@
 //!
 //! Entry point: [`crawl`]. Layout: `plan` (account-level statements), `plan_db` (per database), `keys`
 //! (constraints), `plan_usage` (ACCOUNT_USAGE grants), `exec` (concurrency, tags, errors), `map` (rows ->
-//! objects), `sink` (the catalog writer thread), `filters`, `report`, `statements` (SQL text).
+//! objects), `sink` (the catalog writer thread), `vanish` (databases/schemas gone since the last run: a drop
+//! or a revoked grant), `filters`, `report`, `statements` (SQL text).
 
 mod ctx;
 pub mod exec;

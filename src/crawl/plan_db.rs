@@ -4,7 +4,8 @@
 //! a schema the role may not use into a `denied` scope instead of a mass removal.
 //!
 //! Tables and columns are ledgered per schema, so one denied or filtered schema never makes the database's
-//! other schemas incomplete. Must not touch SQLite or HTTP directly.
+//! other schemas incomplete; a schema gone since the last run that the role cannot verify as dropped (see
+//! `vanish`) gets `unverified` table/column scopes too. Must not touch SQLite or HTTP directly.
 
 use std::collections::{BTreeMap, BTreeSet};
 
