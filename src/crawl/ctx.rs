@@ -11,6 +11,7 @@ use super::exec::Exec;
 use super::options::{CrawlError, CrawlOptions};
 use super::report::CoverageGap;
 use super::sink::Sink;
+use super::vanish::{Previous, Visibility};
 use crate::catalog::{Object, ObjectKind, ScopeKey, ScopeOutcome};
 
 pub struct Ctx<'a> {
@@ -19,11 +20,22 @@ pub struct Ctx<'a> {
     pub opts: &'a CrawlOptions,
     pub counts: Mutex<BTreeMap<ObjectKind, u64>>,
     pub gaps: Mutex<Vec<CoverageGap>>,
+    /// Databases and schemas current after the last committed run.
+    pub previous: Previous,
+    pub visibility: Visibility,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(exec: &'a Exec<'a>, sink: &'a Sink, opts: &'a CrawlOptions) -> Self {
-        Ctx { exec, sink, opts, counts: Mutex::new(BTreeMap::new()), gaps: Mutex::new(Vec::new()) }
+    pub fn new(exec: &'a Exec<'a>, sink: &'a Sink, opts: &'a CrawlOptions, previous: Previous) -> Self {
+        Ctx {
+            exec,
+            sink,
+            opts,
+            counts: Mutex::new(BTreeMap::new()),
+            gaps: Mutex::new(Vec::new()),
+            previous,
+            visibility: Visibility::default(),
+        }
     }
 
     pub async fn put(&self, scope: &ScopeKey, objects: Vec<Object>) -> Result<(), CrawlError> {

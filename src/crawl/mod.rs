@@ -3,7 +3,8 @@
 //!
 //! Entry point: [`crawl`]. Layout: `plan` (account-level statements), `plan_db` (per database), `keys`
 //! (constraints), `plan_usage` (ACCOUNT_USAGE grants), `exec` (concurrency, tags, errors), `map` (rows ->
-//! objects), `sink` (the catalog writer thread), `filters`, `report`, `statements` (SQL text).
+//! objects), `sink` (the catalog writer thread), `vanish` (databases/schemas gone since the last run: a drop
+//! or a revoked grant), `filters`, `report`, `statements` (SQL text).
 
 mod ctx;
 pub mod exec;
@@ -17,6 +18,7 @@ mod plan_usage;
 pub mod report;
 pub mod sink;
 pub mod statements;
+mod vanish;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -51,6 +53,13 @@ pub async fn crawl(
     cancel: CancellationToken,
 ) -> Result<RunReport, CrawlError> {
     let started = Instant::now();
+    // The previous state is read before the run begins, so the run being written is never part of it.
+    let previous = {
+        let (path, acc) = (catalog_path.to_path_buf(), account.to_string());
+        tokio::task::spawn_blocking(move || vanish::load(&path, &acc))
+            .await
+            .map_err(|e| CrawlError::Writer(format!("reading the previous run failed: {e}")))??
+    };
     let sink = sink::Sink::open(catalog_path.to_path_buf(), account.to_string(), 16).await?;
     let run_tag = opts.run_tag.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let cfg = ExecConfig {
@@ -64,7 +73,7 @@ pub async fn crawl(
     let exec = Exec::new(client.clone(), cfg, cancel, progress);
     let kinds = &opts.filters.kinds;
     exec.plan(1 + u64::from(kinds.warehouses) + u64::from(kinds.grants) + 3 * u64::from(kinds.constraints));
-    let ctx = Ctx::new(&exec, &sink, opts);
+    let ctx = Ctx::new(&exec, &sink, opts, previous);
     let body = run_plan(&ctx).await;
     let gaps = std::mem::take(&mut *ctx.gaps.lock().unwrap_or_else(|p| p.into_inner()));
     let objects = std::mem::take(&mut *ctx.counts.lock().unwrap_or_else(|p| p.into_inner()));

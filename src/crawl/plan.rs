@@ -59,7 +59,9 @@ pub async fn databases(ctx: &Ctx<'_>) -> Result<Result<Vec<String>, Failure>, Cr
         ctx.exec.plan(1);
         from = names.last().cloned();
     }
-    ctx.finish(&scope, ScopeOutcome::Complete, handle).await?;
+    let previous = (!ctx.previous.databases.is_empty()).then_some(&ctx.previous.databases);
+    let (outcome, _) = super::vanish::listing_outcome(ctx, "database", previous, &names).await?;
+    ctx.finish(&scope, outcome, handle).await?;
     Ok(Ok(names))
 }
 

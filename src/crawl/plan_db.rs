@@ -4,7 +4,8 @@
 //! a schema the role may not use into a `denied` scope instead of a mass removal.
 //!
 //! Tables and columns are ledgered per schema, so one denied or filtered schema never makes the database's
-//! other schemas incomplete. Must not touch SQLite or HTTP directly.
+//! other schemas incomplete; a schema gone since the last run that the role cannot verify as dropped (see
+//! `vanish`) gets `unverified` table/column scopes too. Must not touch SQLite or HTTP directly.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,8 +42,11 @@ async fn nothing(ctx: &Ctx<'_>, db: &str, outcome: ScopeOutcome) -> Result<DbCov
     Ok(DbCoverage::Nothing)
 }
 
+/// The listed schemas and the previously current ones that vanished while the role could not verify why.
+type Listed = (Vec<String>, Vec<(String, ScopeOutcome)>);
+
 /// SHOW SCHEMAS IN DATABASE, page by page (INFORMATION_SCHEMA left out).
-async fn schemas(ctx: &Ctx<'_>, db: &str) -> Result<Result<Vec<String>, Failure>, CrawlError> {
+async fn schemas(ctx: &Ctx<'_>, db: &str) -> Result<Result<Listed, Failure>, CrawlError> {
     let scope = ScopeKey::Schemas { database: db.to_string() };
     let limit = ctx.opts.show_limit.clamp(1, sql::SHOW_LIMIT_MAX);
     let (mut names, mut from, mut handle) = (Vec::new(), None::<String>, None);
@@ -80,8 +84,10 @@ async fn schemas(ctx: &Ctx<'_>, db: &str) -> Result<Result<Vec<String>, Failure>
         ctx.exec.plan(1);
         from = last;
     }
-    ctx.finish(&scope, ScopeOutcome::Complete, handle).await?;
-    Ok(Ok(names))
+    let previous = ctx.previous.schemas.get(db);
+    let (outcome, gone) = super::vanish::listing_outcome(ctx, "schema", previous, &names).await?;
+    ctx.finish(&scope, outcome.clone(), handle).await?;
+    Ok(Ok((names, gone.into_iter().map(|s| (s, outcome.clone())).collect())))
 }
 
 /// Stream one TABLES statement; `names` collects the kept tables per schema.
@@ -119,7 +125,7 @@ async fn tables_stmt(
 
 /// Crawl one database's schemas, tables and columns.
 pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, CrawlError> {
-    let listed = match schemas(ctx, db).await? {
+    let (listed, vanished) = match schemas(ctx, db).await? {
         Ok(s) => s,
         Err(f) => return nothing(ctx, db, f.outcome()).await,
     };
@@ -183,6 +189,11 @@ pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, Crawl
     }
     for s in crawled.iter().chain(names.keys()) {
         outcome.entry(s.clone()).or_insert(ScopeOutcome::Complete);
+    }
+    // A schema that vanished unverified keeps its tables, columns and constraints: its scopes (and so the
+    // database's constraint coverage, which narrows to per-schema) are not complete.
+    for (s, o) in vanished {
+        outcome.entry(s).or_insert(o);
     }
     for (s, o) in &outcome {
         ctx.finish(&tables_scope(db, s), kind_filtered(ctx, o), None).await?;
