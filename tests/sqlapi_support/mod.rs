@@ -17,6 +17,10 @@ use snowcat::sqlapi::{
     TokenSource, TokenType,
 };
 
+#[path = "../common/all_types.rs"]
+mod all_types;
+use all_types::all_types;
+
 /// `rows N` -> N rows (N, LABEL); `types` -> one column of every jsonv2 type (+ a NULL row);
 /// `fail` -> 002003; `echo` -> one (KEY, TYPE, VALUE) row per binding, parameter and session field;
 /// anything else -> one row with the session role.
@@ -74,57 +78,6 @@ fn echo(session: &Session, bindings: &[EmuBinding]) -> QueryResult {
         .map(|n| Column::expr(*n, ColumnType::Text { length: 255 }, true))
         .collect();
     QueryResult { columns, rows, stats: vec![] }
-}
-
-fn all_types() -> QueryResult {
-    let col = |name: &str, t: ColumnType| Column {
-        name: name.into(),
-        database: "DB".into(),
-        schema: "S".into(),
-        table: "T".into(),
-        column_type: t,
-        nullable: true,
-    };
-    let columns = vec![
-        col("FIX", ColumnType::Fixed { precision: 10, scale: 2 }),
-        col("BIG", ColumnType::Fixed { precision: 38, scale: 0 }),
-        col("R", ColumnType::Real),
-        col("R_NAN", ColumnType::Real),
-        col("R_INF", ColumnType::Real),
-        col("R_NINF", ColumnType::Real),
-        col("TXT", ColumnType::Text { length: 16777216 }),
-        col("B", ColumnType::Boolean),
-        col("D", ColumnType::Date),
-        col("TM", ColumnType::Time { scale: 9 }),
-        col("NTZ", ColumnType::TimestampNtz { scale: 9 }),
-        col("LTZ", ColumnType::TimestampLtz { scale: 3 }),
-        col("TZ", ColumnType::TimestampTz { scale: 9 }),
-        col("V", ColumnType::Variant),
-        col("O", ColumnType::Object),
-        col("A", ColumnType::Array),
-        col("BIN", ColumnType::Binary { length: 8388608 }),
-    ];
-    let values = vec![
-        Value::Fixed(1250),
-        Value::Fixed(12345678901234567890123456789012345678),
-        Value::Real(1.5),
-        Value::Real(f64::NAN),
-        Value::Real(f64::INFINITY),
-        Value::Real(f64::NEG_INFINITY),
-        Value::Text("héllo \"q\"".into()),
-        Value::Boolean(true),
-        Value::Date(20735),
-        Value::Time(45_296_123_456_789),
-        Value::TimestampNtz(1_791_549_296_123_456_789),
-        Value::TimestampLtz(1_791_549_296_123_456_789),
-        Value::TimestampTz(1_791_524_096_123_456_789, 420),
-        Value::Variant("\"s\"".into()),
-        Value::Variant("{\"a\":1}".into()),
-        Value::Variant("[1,2]".into()),
-        Value::Binary(vec![0xDE, 0xAD, 0xBE, 0xEF]),
-    ];
-    let nulls = vec![Value::Null; values.len()];
-    QueryResult { columns, rows: vec![values, nulls], stats: vec![] }
 }
 
 pub fn emulator() -> EmulatorBuilder {
