@@ -276,6 +276,11 @@ pub fn ltz(name: &str) -> Column {
     Column::expr(name, ColumnType::TimestampLtz { scale: 3 }, true)
 }
 
+/// Text columns, except `created_on` which is TIMESTAMP_LTZ (the common SHOW layout).
+pub fn cols(names: &[&str]) -> Vec<Column> {
+    names.iter().map(|n| if *n == "created_on" { ltz(n) } else { text(n) }).collect()
+}
+
 pub fn num(name: &str) -> Column {
     Column::expr(name, ColumnType::Fixed { precision: 38, scale: 0 }, true)
 }

@@ -6,7 +6,7 @@
 use super::lexer::{Cursor, quote_ident_if_needed as q};
 use super::model_types::{FutureScope, Grant, GrantTarget, Grantee};
 use super::result::{QueryResult, SqlError, Value};
-use super::show::{ShowCtx, ltz, t, text, tf, ts};
+use super::show::{ShowCtx, cols, t, tf, ts};
 
 /// The account name reported for `ON ACCOUNT` grants.
 pub const ACCOUNT_NAME: &str = "SNOWCAT_EMULATOR";
@@ -61,10 +61,6 @@ fn sorted(mut gs: Vec<&Grant>) -> Vec<&Grant> {
         ))
     });
     gs
-}
-
-fn cols(names: &[&str]) -> Vec<super::result::Column> {
-    names.iter().map(|n| if *n == "created_on" { ltz(n) } else { text(n) }).collect()
 }
 
 pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {

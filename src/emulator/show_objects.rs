@@ -5,7 +5,9 @@
 
 use super::model_types::{Database, Schema, Table, TableKind};
 use super::result::{QueryResult, SqlError, Value};
-use super::show::{Ceiling, Scope, ShowCtx, ShowOpts, finish, ltz, n, num, obj, opt, t, text, tf, ts, yn};
+use super::show::{
+    Ceiling, Scope, ShowCtx, ShowOpts, cols, finish, ltz, n, num, obj, opt, t, text, tf, ts, yn,
+};
 
 const IS_COMMENT: &str = "Views describing the contents of schemas in this database";
 
@@ -52,7 +54,7 @@ pub fn databases(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError
     let columns = if opts.terse {
         terse_columns()
     } else {
-        let mut c: Vec<_> = [
+        let mut c = cols(&[
             "created_on",
             "name",
             "is_default",
@@ -64,10 +66,7 @@ pub fn databases(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError
             "retention_time",
             "kind",
             "owner_role_type",
-        ]
-        .iter()
-        .map(|n| if *n == "created_on" { ltz(n) } else { text(n) })
-        .collect();
+        ]);
         c.push(obj("object_visibility"));
         c.push(obj("resharing_settings"));
         c
@@ -181,7 +180,7 @@ pub fn schemas(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> 
     let columns = if opts.terse {
         terse_columns()
     } else {
-        let mut c: Vec<_> = [
+        let mut c = cols(&[
             "created_on",
             "name",
             "is_default",
@@ -192,10 +191,7 @@ pub fn schemas(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> 
             "options",
             "retention_time",
             "owner_role_type",
-        ]
-        .iter()
-        .map(|n| if *n == "created_on" { ltz(n) } else { text(n) })
-        .collect();
+        ]);
         c.push(obj("object_visibility"));
         c.push(text("is_nested"));
         c
