@@ -6,9 +6,8 @@
 //!
 //! All waits are bounded polls that fail only on a hang, never on speed.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use snowcat::emulator::faults::{Faults, SlowRule};
@@ -17,51 +16,11 @@ use snowcat::emulator::requestlog::EntryKind;
 use snowcat::emulator::sample::SAMPLE_SQL;
 use snowcat::emulator::{Emulator, EmulatorHandle};
 
+#[path = "common/daemon.rs"]
+mod daemon;
+use daemon::start_daemon;
+
 const TOKEN: &str = "e2e-token";
-
-struct Daemon {
-    child: Child,
-    base: String,
-    /// Every log line's `fields.message`, in order.
-    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_daemon(config: &Path) -> Daemon {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("snowcat"))
-        .args(["run", "--log-format", "json", "--config"])
-        .arg(config)
-        .env("RUST_LOG", "info")
-        .env_remove("SNOWCAT_CONFIG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let sink = messages.clone();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-            sink.lock().unwrap().push(v["fields"]["message"].as_str().unwrap_or_default().to_string());
-            if !sent && v["fields"]["message"] == "serving /metrics, /healthz, /readyz" {
-                let _ = tx.send(v["fields"]["listen"].as_str().unwrap_or_default().to_string());
-                sent = true;
-            }
-            assert!(!line.contains(TOKEN), "the token leaked into a log line: {line}");
-        }
-    });
-    let listen = rx.recv_timeout(Duration::from_secs(120)).expect("snowcat run never served HTTP");
-    Daemon { child, base: format!("http://{listen}"), messages }
-}
 
 /// Poll `probe` every 200 ms until it returns `Some`; panic after 3 minutes (a hang, not a speed check).
 async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
@@ -161,7 +120,7 @@ token_file = "{token}"
         ),
     )
     .unwrap();
-    let daemon = start_daemon(&config);
+    let daemon = start_daemon(&config, &[TOKEN]);
     let base = daemon.base.clone();
 
     // 1. A first complete run: objects are counted, the service is ready.

@@ -4,11 +4,13 @@
 //! group loaded without error. Also: every dashboard PromQL expression parses (`promtool check rules` over
 //! a generated recording-rule file).
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[path = "common/daemon.rs"]
+mod daemon;
+use daemon::start_daemon;
 use snowcat::emulator::Emulator;
 use snowcat::emulator::model::Account;
 
@@ -85,30 +87,6 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn start_daemon(config: &Path) -> (Killed, String) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("snowcat"))
-        .args(["run", "--log-format", "json", "--config"])
-        .arg(config)
-        .env("RUST_LOG", "info")
-        .env_remove("SNOWCAT_CONFIG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-            if v["fields"]["message"] == "serving /metrics, /healthz, /readyz" {
-                let _ = tx.send(v["fields"]["listen"].as_str().unwrap_or_default().to_string());
-            }
-        }
-    });
-    let listen = rx.recv_timeout(Duration::from_secs(120)).expect("snowcat run never served HTTP");
-    (Killed(child), listen)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prometheus_scrapes_every_metric_the_dashboard_and_alerts_use() {
     if !have("prometheus") {
@@ -135,7 +113,8 @@ async fn prometheus_scrapes_every_metric_the_dashboard_and_alerts_use() {
         ),
     )
     .unwrap();
-    let (_daemon, target) = start_daemon(&config);
+    let daemon = start_daemon(&config, &["any-token"]);
+    let target = daemon.base.trim_start_matches("http://").to_string();
 
     let port = free_port();
     let prom_cfg = dir.path().join("prometheus.yml");

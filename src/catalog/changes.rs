@@ -128,7 +128,9 @@ pub fn field_severity(kind: ObjectKind, field: &str, before: &Value, after: &Val
         return Severity::Security;
     }
     match field {
-        "comment" => Severity::Cosmetic,
+        // `last_ddl` moves with every DDL on the table; the DDL's own effect is reported on the column,
+        // constraint or attribute it touched, so the timestamp alone tells a reader nothing new.
+        "comment" | "last_ddl" => Severity::Cosmetic,
         "data_type"
         | "numeric_scale"
         | "table_type"
@@ -197,12 +199,13 @@ mod tests {
 
     #[test]
     fn comment_is_cosmetic_owner_is_security() {
-        let old = map(json!({"owner": "A", "comment": null}));
-        let new = map(json!({"owner": "B", "comment": "hello"}));
+        let old = map(json!({"owner": "A", "comment": null, "last_ddl": "2025-01-01T00:00:00Z"}));
+        let new = map(json!({"owner": "B", "comment": "hello", "last_ddl": "2026-01-01T00:00:00Z"}));
         let c = field_changes(ObjectKind::Table, &old, &new);
         let sev = |f: &str| c.iter().find(|x| x.field == f).map(|x| (x.severity, x.before.clone()));
         assert_eq!(sev("owner"), Some((Severity::Security, Some("A".into()))));
         assert_eq!(sev("comment"), Some((Severity::Cosmetic, None)));
-        assert_eq!(c.len(), 2);
+        assert_eq!(sev("last_ddl"), Some((Severity::Cosmetic, Some("2025-01-01T00:00:00Z".into()))));
+        assert_eq!(c.len(), 3);
     }
 }

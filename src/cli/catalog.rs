@@ -132,6 +132,20 @@ fn print_list<T: serde::Serialize>(
     Ok(())
 }
 
+/// Characters of a run's problems shown in the table (`--format json` has them whole).
+const PROBLEMS_WIDTH: usize = 160;
+
+/// `text` on one line (newlines and runs of whitespace become one space), cut to `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn runs(args: RunsArgs) -> anyhow::Result<Outcome> {
     let cat = open(&args.catalog)?;
     let rows = cat.runs(args.account.as_deref(), args.limit)?;
@@ -152,7 +166,7 @@ pub fn runs(args: RunsArgs) -> anyhow::Result<Outcome> {
                 r.objects,
                 r.changes,
                 r.incomplete_scopes,
-                r.error_summary.as_deref().unwrap_or("")
+                one_line(r.error_summary.as_deref().unwrap_or(""), PROBLEMS_WIDTH)
             )?;
         }
         Ok(())
@@ -296,4 +310,19 @@ pub fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
         )?;
     }
     Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn problems_stay_on_one_line_and_are_cut_with_an_ellipsis() {
+        assert_eq!(
+            one_line("tables:HR denied:\n  002003  not authorized", 80),
+            "tables:HR denied: 002003 not authorized"
+        );
+        assert_eq!(one_line("abcdef", 4), "abc…");
+        assert_eq!(one_line("", 4), "");
+    }
 }
