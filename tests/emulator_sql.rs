@@ -340,6 +340,63 @@ fn information_schema_visibility_and_denied_database() {
     assert_eq!(col(&v, "VIEW_DEFINITION"), ["NULL"]);
 }
 
+// ---- SNOWFLAKE.ACCOUNT_USAGE grant views (metadata-shapes.md section 9) ------------------------------------
+
+#[test]
+fn account_usage_grant_views_have_documented_columns_and_history() {
+    let mut e = sample();
+    let r = select(&mut e, "ACCOUNTADMIN", "SELECT * FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES");
+    assert_eq!(
+        names(&r),
+        [
+            "CREATED_ON",
+            "MODIFIED_ON",
+            "PRIVILEGE",
+            "GRANTED_ON",
+            "NAME",
+            "TABLE_CATALOG",
+            "TABLE_SCHEMA",
+            "GRANTED_TO",
+            "GRANTEE_NAME",
+            "GRANT_OPTION",
+            "GRANTED_BY",
+            "DELETED_ON",
+            "GRANTED_BY_ROLE_TYPE",
+            "OBJECT_INSTANCE"
+        ]
+    );
+    let grant_option = r.columns.iter().find(|c| c.name == "GRANT_OPTION").unwrap();
+    assert_eq!(grant_option.column_type, ColumnType::Boolean, "GRANT_OPTION is a BOOLEAN");
+    let u = select(&mut e, "ACCOUNTADMIN", "SELECT * FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS");
+    assert_eq!(names(&u), ["CREATED_ON", "DELETED_ON", "ROLE", "GRANTED_TO", "GRANTEE_NAME", "GRANTED_BY"]);
+    assert!(col(&u, "GRANTED_TO").iter().all(|g| g == "USER"));
+
+    // NAME is bare, the parents are in TABLE_CATALOG / TABLE_SCHEMA; the sample's REVOKE is kept with
+    // DELETED_ON set, and the live rows have none.
+    let revoked = select(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT NAME, TABLE_CATALOG, TABLE_SCHEMA, GRANTED_TO FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES \
+         WHERE GRANTEE_NAME = 'FINANCE_ANALYST' AND PRIVILEGE = 'SELECT' AND DELETED_ON IS NOT NULL",
+    );
+    assert_eq!(col(&revoked, "NAME"), ["CURRENCIES"]);
+    assert_eq!(col(&revoked, "TABLE_CATALOG"), ["FINANCE"]);
+    assert_eq!(col(&revoked, "TABLE_SCHEMA"), ["DIM"]);
+    assert_eq!(col(&revoked, "GRANTED_TO"), ["ACCOUNT ROLE"]);
+
+    // Without ACCOUNTADMIN or IMPORTED PRIVILEGES on SNOWFLAKE the database is not there.
+    let err = fail(&mut e, "SNOWCAT_CRAWLER", "SELECT * FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES");
+    is_err(&err, "002003", "02000");
+    assert!(err.message.contains("Database 'SNOWFLAKE' does not exist or not authorized."), "{err}");
+    run(&mut e, "ACCOUNTADMIN", "GRANT IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE SNOWCAT_CRAWLER");
+    select(&mut e, "SNOWCAT_CRAWLER", "SELECT * FROM SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_USERS");
+    is_err(
+        &fail(&mut e, "ACCOUNTADMIN", "SELECT * FROM SNOWFLAKE.ACCOUNT_USAGE.NOT_A_VIEW"),
+        "002003",
+        "02000",
+    );
+}
+
 #[test]
 fn information_schema_too_much_data() {
     let mut e = sample();

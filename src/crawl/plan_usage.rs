@@ -20,6 +20,18 @@ fn show_part(s: &str) -> String {
     if plain { s.to_string() } else { ident(s) }
 }
 
+/// GRANTED_TO as SHOW GRANTS spells it: the docs list `ACCOUNT ROLE` (and some accounts show `ROLE`) where
+/// SHOW says `ROLE`, so the catalog keeps one spelling whichever grant source wrote the row.
+fn grantee_type(granted_to: Option<String>) -> String {
+    match granted_to {
+        None => "ROLE".into(),
+        Some(t) if t.eq_ignore_ascii_case("ACCOUNT ROLE") || t.eq_ignore_ascii_case("ACCOUNT_ROLE") => {
+            "ROLE".into()
+        }
+        Some(t) => t,
+    }
+}
+
 fn usage_grant(row: &Row) -> Result<Option<Object>, SqlApiError> {
     let granted_on = name(row, "GRANTED_ON")?;
     if granted_on.eq_ignore_ascii_case("ROLE") && text(row, "PRIVILEGE")?.as_deref() == Some("USAGE") {
@@ -40,7 +52,7 @@ fn usage_grant(row: &Row) -> Result<Option<Object>, SqlApiError> {
     }
     parts.push(show_part(&name(row, "NAME")?));
     Ok(Some(Object::Grant(Grant {
-        grantee_type: text(row, "GRANTED_TO")?.unwrap_or_else(|| "ROLE".into()),
+        grantee_type: grantee_type(text(row, "GRANTED_TO")?),
         grantee_name: name(row, "GRANTEE_NAME")?,
         granted_on,
         name: parts.join("."),

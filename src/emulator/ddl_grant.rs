@@ -5,6 +5,7 @@
 //!
 //! Must not render results or decide visibility.
 
+use super::account_usage;
 use super::ddl::{DdlContext, resolve_object, resolve_schema};
 use super::lexer::Cursor;
 use super::model::Account;
@@ -72,6 +73,12 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
             check_scope(account, &scope)?;
             all_targets(account, object_type, &scope)
         }
+        // The shared SNOWFLAKE database takes only IMPORTED PRIVILEGES (it opens ACCOUNT_USAGE).
+        On::One(GrantTarget::Database(d))
+            if d == account_usage::DATABASE && privileges.iter().all(|p| p == "IMPORTED PRIVILEGES") =>
+        {
+            vec![GrantTarget::Database(d)]
+        }
         On::One(t) => vec![check_target(account, t)?],
     };
     for target in targets {
@@ -100,7 +107,7 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
             } else if grant_option_for {
                 account.grants.iter_mut().filter(|g| same(g)).for_each(|g| g.grant_option = false);
             } else {
-                account.grants.retain(|g| !same(g));
+                account.revoke_grants(ctx.now_ms, same);
             }
         }
     }
@@ -137,7 +144,12 @@ fn role_grant(
         return Err(SqlError::does_not_exist("Role", &role));
     }
     let target = GrantTarget::Role(role);
-    account.grants.retain(|g| !(g.target == target && g.grantee == grantee));
+    if is_grant {
+        // A re-grant replaces the live row (ACCOUNT_USAGE records no new row for it).
+        account.grants.retain(|g| !(g.target == target && g.grantee == grantee));
+    } else {
+        account.revoke_grants(ctx.now_ms, |g| g.target == target && g.grantee == grantee);
+    }
     if is_grant {
         let now = account.tick(ctx.now_ms);
         account.grants.push(Grant {

@@ -2,7 +2,8 @@
 //! sqlparser, every INFORMATION_SCHEMA reference is rewritten to a table of an in-memory SQLite database
 //! holding only the rows the role may see, Snowflake-only syntax is translated (ILIKE, `::`, CURRENT_*()),
 //! and SQLite runs it with the request's bindings. One plain table per (database, view) referenced, so
-//! SQLite's 10-attached-databases limit never applies.
+//! SQLite's 10-attached-databases limit never applies. `SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES` /
+//! `GRANTS_TO_USERS` go the same way, with rows from `account_usage.rs`.
 //!
 //! Must not mutate the account.
 
@@ -16,12 +17,16 @@ use sqlparser::ast::{
 use sqlparser::dialect::SnowflakeDialect;
 use sqlparser::parser::Parser;
 
+use super::account_usage;
 use super::engine::{Binding, Session};
 use super::info_rows::{self, Ty, VIEWS};
 use super::lexer::normalize_ident;
 use super::model::Account;
 use super::result::{Column, ColumnType, QueryResult, SqlError, Value};
 use super::visibility::View;
+
+/// The `tables` key standing for `SNOWFLAKE.ACCOUNT_USAGE` (not a database name a user can create).
+const ACCOUNT_USAGE_KEY: &str = "SNOWFLAKE.ACCOUNT_USAGE";
 
 struct Rewriter<'a> {
     session: &'a Session,
@@ -47,6 +52,13 @@ impl VisitorMut for Rewriter<'_> {
             })
             .collect();
         let (db, view) = match parts.as_slice() {
+            [db, au, v] if db == account_usage::DATABASE && au == account_usage::SCHEMA => {
+                if !account_usage::VIEWS.contains(&v.as_str()) {
+                    self.error = Some(SqlError::does_not_exist("Object", &parts.join(".")));
+                    return ControlFlow::Break(());
+                }
+                (ACCOUNT_USAGE_KEY.to_string(), v.clone())
+            }
             [db, is, v] if is == "INFORMATION_SCHEMA" => (db.clone(), v.clone()),
             [is, v] if is == "INFORMATION_SCHEMA" => match &self.session.database {
                 Some(db) => (db.clone(), v.clone()),
@@ -65,7 +77,7 @@ impl VisitorMut for Rewriter<'_> {
                 return ControlFlow::Break(());
             }
         };
-        if !VIEWS.contains(&view.as_str()) {
+        if db != ACCOUNT_USAGE_KEY && !VIEWS.contains(&view.as_str()) {
             self.error = Some(SqlError::does_not_exist("Object", &format!("{db}.INFORMATION_SCHEMA.{view}")));
             return ControlFlow::Break(());
         }
@@ -178,11 +190,19 @@ pub fn execute(
     conn.execute_batch("PRAGMA case_sensitive_like = ON;").map_err(sqlite_err)?;
     let mut types: BTreeMap<String, Ty> = BTreeMap::new();
     for ((db, v), table) in &rw.tables {
-        let database = match account.database(db) {
-            Some(d) if view.database(db) => d,
-            _ => return Err(SqlError::does_not_exist("Database", db)),
+        let usage = db == ACCOUNT_USAGE_KEY;
+        let database = if usage {
+            if !account_usage::may_read(account, &session.role) {
+                return Err(SqlError::does_not_exist("Database", account_usage::DATABASE));
+            }
+            None
+        } else {
+            match account.database(db) {
+                Some(d) if view.database(db) => Some(d),
+                _ => return Err(SqlError::does_not_exist("Database", db)),
+            }
         };
-        let cols = info_rows::columns(v);
+        let cols = if usage { account_usage::columns(v) } else { info_rows::columns(v) };
         for (c, ty) in cols {
             types.insert(c.to_string(), *ty);
         }
@@ -197,7 +217,7 @@ pub fn execute(
         {
             let mut ins = tx.prepare(&format!("INSERT INTO {table} VALUES ({marks})")).map_err(sqlite_err)?;
             let mut failure = None;
-            info_rows::rows(database, v, &view, &mut |row| {
+            let mut emit = |row: Vec<Sql>| {
                 let rejected = keep.iter().any(|(i, vals)| match &row[*i] {
                     Sql::Text(t) => !vals.contains(t),
                     _ => true,
@@ -208,7 +228,11 @@ pub fn execute(
                 {
                     failure = Some(e);
                 }
-            });
+            };
+            match database {
+                Some(d) => info_rows::rows(d, v, &view, &mut emit),
+                None => account_usage::rows(account, v, &mut emit),
+            }
             if let Some(e) = failure {
                 return Err(sqlite_err(e));
             }

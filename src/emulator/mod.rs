@@ -11,6 +11,7 @@
 //!   injection, request log) turns HTTP requests into engine calls and engine results into Snowflake's
 //!   documented responses.
 
+pub mod account_usage;
 pub mod ddl;
 pub mod ddl_account;
 pub mod ddl_alter;

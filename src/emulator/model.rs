@@ -17,6 +17,8 @@ pub struct Account {
     pub users: Vec<User>,
     pub warehouses: Vec<Warehouse>,
     pub grants: Vec<Grant>,
+    /// Revoked grants with their revoke time (ms): ACCOUNT_USAGE keeps them with `DELETED_ON` set.
+    pub revoked_grants: Vec<(Grant, i64)>,
     pub future_grants: Vec<FutureGrant>,
     /// Logical clock: the last timestamp handed out (ms). Keeps loads deterministic and strictly increasing.
     pub clock_ms: i64,
@@ -123,6 +125,17 @@ impl Account {
     }
 
     /// The next timestamp: real time when it is ahead of the logical clock, else the clock plus 1 s.
+    /// Revoke every grant matching `pred`, keeping it in the revoked history at the current tick.
+    pub fn revoke_grants(&mut self, real_now_ms: Option<i64>, pred: impl Fn(&Grant) -> bool) {
+        let (gone, keep): (Vec<Grant>, Vec<Grant>) =
+            std::mem::take(&mut self.grants).into_iter().partition(&pred);
+        self.grants = keep;
+        if !gone.is_empty() {
+            let at = self.tick(real_now_ms);
+            self.revoked_grants.extend(gone.into_iter().map(|g| (g, at)));
+        }
+    }
+
     pub fn tick(&mut self, real_now_ms: Option<i64>) -> i64 {
         let next = self.clock_ms + 1000;
         self.clock_ms = real_now_ms.map_or(next, |now| now.max(self.clock_ms + 1));
