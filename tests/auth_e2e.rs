@@ -2,7 +2,8 @@
 //! registered users, keys, PATs, an OAuth integration and the Scalekit stand-in; each auth method gets its
 //! own snowcat config and `snowcat crawl --once --config F` fills its own catalog. OAuth first goes through
 //! `snowcat auth login` with a scripted browser; an expired refresh token then stops the crawl with the
-//! documented "run `snowcat auth login` again" message.
+//! documented "run `snowcat auth login` again" message, and so do an unregistered key (390144), an expired
+//! PAT (naming its file) and a Scalekit connected account that is no longer ACTIVE.
 //!
 //! Every crawl runs with `[log] level = "debug"` (RUST_LOG unset, so the config's filter applies). Afterwards
 //! all captured stdout and stderr, every catalog file (with its -wal/-shm) and the emulator's request log are
@@ -107,6 +108,18 @@ fn catalog_bytes(dir: &Path, name: &str) -> String {
     all
 }
 
+/// `[accounts.auth.keypair]` for user CRAWLER with a fixture key (and its passphrase file).
+fn keypair_auth_for(key: &str, passphrase: Option<&str>) -> String {
+    let mut auth = format!(
+        "[accounts.auth.keypair]\nuser = \"crawler\"\nprivate_key_file = \"{}\"\n",
+        fixture(key).display()
+    );
+    if let Some(p) = passphrase {
+        auth += &format!("passphrase_file = \"{}\"\n", fixture(p).display());
+    }
+    auth
+}
+
 fn refresh_token(token_file: &Path) -> String {
     let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(token_file).unwrap()).unwrap();
     stored["refresh_token"].as_str().unwrap().to_string()
@@ -164,11 +177,7 @@ async fn every_auth_method_crawls_through_the_binary_and_no_secret_leaks() {
     let url = format!("url = \"{}\"", emu.base_url());
     // Key-pair through the emulator's URL: `account` names the account in the JWT, `url` the endpoint.
     let keypair_endpoint = format!("account = \"myorg-myaccount\"\n{url}");
-    let keypair_auth = format!(
-        "[accounts.auth.keypair]\nuser = \"crawler\"\nprivate_key_file = \"{}\"\npassphrase_file = \"{}\"",
-        fixture("key1_aes256.pem").display(),
-        fixture("passphrase.txt").display()
-    );
+    let keypair_auth = keypair_auth_for("key1_aes256.pem", Some("passphrase.txt"));
     let oauth_auth = format!(
         "[accounts.auth.oauth]\nclient_id = \"{CLIENT_ID}\"\nclient_secret_file = \"{d}/client_secret\"\n\
          redirect_uri = \"{redirect}\"\ntoken_dir = \"{d}/tokens\""
@@ -229,6 +238,29 @@ async fn every_auth_method_crawls_through_the_binary_and_no_secret_leaks() {
     seen += &log;
     seen += &catalog_bytes(dir, "oauth");
 
+    // Other credentials going bad: each crawl stops (exit 1) with a message saying what to fix.
+    let wrong_key = keypair_auth_for("key2_pkcs8.pem", None);
+    let config = write_config(dir, "wrongkey", &keypair_endpoint, &wrong_key);
+    creds.expire_pat(PAT);
+    sk.set_account("snowflake", "user_e2e", "EXPIRED", Some(SF_TOKEN));
+    let pat_file = format!("{d}/pat");
+    for (config, expected) in [
+        (config, vec!["390144"]),
+        (dir.join("pat.toml"), vec!["programmatic access token", pat_file.as_str()]),
+        (dir.join("scalekit.toml"), vec!["EXPIRED, not ACTIVE", "snowcat auth login --scalekit"]),
+    ] {
+        let out = crawl(&config).await;
+        let log = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{}:\n{log}", config.display());
+        for e in expected {
+            assert!(log.contains(e), "{}: no {e:?} in\n{log}", config.display());
+        }
+        seen += &log;
+    }
+    seen += &catalog_bytes(dir, "wrongkey");
+    seen += &catalog_bytes(dir, "pat");
+    seen += &catalog_bytes(dir, "scalekit");
+
     seen += &format!("{:?}", emu.request_log());
     let passphrase = std::fs::read_to_string(fixture("passphrase.txt")).unwrap();
     let mut secrets: Vec<(&str, String)> = vec![
@@ -241,6 +273,7 @@ async fn every_auth_method_crawls_through_the_binary_and_no_secret_leaks() {
         ("encrypted private key", pem_line("key1_aes256.pem")),
         ("decrypted private key (PKCS#8)", pem_line("key1_pkcs8.pem")),
         ("decrypted private key (PKCS#1)", pem_line("key1_pkcs1.pem")),
+        ("refused private key", pem_line("key2_pkcs8.pem")),
     ];
     for rt in &refresh_tokens {
         secrets.push(("OAuth refresh token", rt.clone()));
@@ -253,5 +286,5 @@ async fn every_auth_method_crawls_through_the_binary_and_no_secret_leaks() {
     for shape in TOKEN_SHAPES {
         assert!(!seen.contains(shape), "a token of shape {shape}... appears in the output or catalog");
     }
-    println!("6 crawls + 1 login through the binary in {:?}", started.elapsed());
+    println!("9 crawls + 1 login through the binary in {:?}", started.elapsed());
 }
