@@ -59,6 +59,41 @@ async fn statement_runs_with_a_keypair_jwt_for_a_registered_key() {
     assert!(run(&emu2, jwt_source("xy12345.us-east-2.aws", &key("key1_pkcs8.pem"))).await.unwrap() > 0);
 }
 
+/// A config with `url` pointing at the emulator (host 127.0.0.1) and `account` naming the Snowflake account:
+/// the endpoint is the URL, the JWT names the account. The URL host alone would give `127` in iss/sub.
+#[tokio::test]
+async fn configured_account_names_the_jwt_while_url_points_at_the_emulator() {
+    let creds = Credentials::new("MYORG-MYACCOUNT");
+    creds.set_public_key("CRAWLER", 1, &pem("key1_pub.pem")).unwrap();
+    let emu = emulator(&creds).await;
+    let toml = format!(
+        "[[accounts]]\nname = \"acme\"\naccount = \"myorg-myaccount\"\nurl = \"{url}\"\n\
+         schedule = \"0 * * * *\"\n[accounts.auth.keypair]\nuser = \"crawler\"\nprivate_key_file = {key:?}\n",
+        url = emu.base_url(),
+        key = key("key1_pkcs8.pem").display().to_string(),
+    );
+    let cfg = snowcat::config::load_str(&toml, Vec::<(String, String)>::new()).unwrap();
+    let setup = snowcat::auth::build(&cfg.accounts[0]).unwrap();
+    assert!(setup.base_url.is_none(), "no proxy: the client uses the account's url");
+    let url = snowcat::auth::setup::account_url(&cfg.accounts[0]).unwrap();
+    assert_eq!(url.host_str(), Some("127.0.0.1"));
+    assert!(run(&emu, setup.tokens.clone()).await.unwrap() > 0);
+    // The JWT's claims name the configured account, not the URL host.
+    let jwt = setup.tokens.token().await.unwrap();
+    let body = secrecy::ExposeSecret::expose_secret(&jwt.secret).split('.').nth(1).unwrap().to_string();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, body).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["sub"], "MYORG-MYACCOUNT.CRAWLER");
+    assert_eq!(claims["iss"], format!("MYORG-MYACCOUNT.CRAWLER.{KEY1_FP}"));
+    // Without `account` (which `snowcat validate` refuses for this host) the JWT would name account `127`.
+    let mut url_only = cfg.accounts[0].clone();
+    url_only.account = None;
+    let err = run(&emu, snowcat::auth::build(&url_only).unwrap().tokens).await.unwrap_err().to_string();
+    assert!(err.contains("390144"), "{err}");
+}
+
 #[tokio::test]
 async fn wrong_fingerprint_gives_an_error_naming_the_fingerprint_to_check() {
     let creds = Credentials::new("MYORG-MYACCOUNT");

@@ -3,8 +3,9 @@
 //! refresh on 401 390318 without losing a statement, single-use refresh tokens persisted, and an expired
 //! refresh token ending in one clear "run `snowcat auth login` again" message (sql-api-v2.md §8-9).
 
+mod auth_support;
+
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,6 @@ use snowcat::emulator::model::Account;
 use snowcat::emulator::oauth::{Integration, OAuthServer};
 use snowcat::emulator::{Emulator, EmulatorHandle};
 use snowcat::sqlapi::{Client, SqlApiError, StatementRequest, TokenSource};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio_util::sync::CancellationToken;
 
 const CLIENT_ID: &str = "snowcat-client";
@@ -28,10 +28,6 @@ struct Setup {
     emu: EmulatorHandle,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 async fn setup(single_use: bool) -> Setup {
     setup_with(single_use, Duration::from_secs(600)).await
 }
@@ -39,7 +35,7 @@ async fn setup(single_use: bool) -> Setup {
 async fn setup_with(single_use: bool, access_validity: Duration) -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_path_buf();
-    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let redirect = format!("http://127.0.0.1:{}/callback", auth_support::free_port());
     let creds = Credentials::new("MYORG-MYACCOUNT");
     let mut integration = Integration::new(CLIENT_ID, CLIENT_SECRET, &redirect, "jsmith");
     integration.single_use_refresh_tokens = single_use;
@@ -74,44 +70,9 @@ token_dir = "{dir}/tokens"
     Setup { _dir: tmp, dir, config, creds, oauth, emu }
 }
 
-/// Run `snowcat auth login`, play the browser, and return the command's whole stdout.
+/// Run `snowcat auth login` for `acme`, play the browser, and return the command's whole stdout.
 async fn login(s: &Setup, no_listen: bool) -> String {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_snowcat"));
-    cmd.args(["auth", "login", "--account", "acme", "--timeout", "60", "--config"]).arg(&s.config);
-    if no_listen {
-        cmd.arg("--no-listen");
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).kill_on_drop(true).spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut out = String::new();
-    let link = loop {
-        let line = lines.next_line().await.unwrap().expect("login printed no link");
-        out.push_str(&line);
-        out.push('\n');
-        if line.starts_with("http") {
-            break line;
-        }
-    };
-    if no_listen {
-        // The browser ends on the redirect URI (nothing listens there); the user copies the URL.
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let resp = http.get(&link).send().await.unwrap();
-        assert_eq!(resp.status(), 302);
-        let location = resp.headers()["location"].to_str().unwrap().to_string();
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(format!("{location}\n").as_bytes()).await.unwrap();
-    } else {
-        let page = reqwest::get(&link).await.unwrap();
-        assert_eq!(page.status(), 200);
-        assert!(page.text().await.unwrap().contains("login complete"));
-    }
-    while let Some(line) = lines.next_line().await.unwrap() {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    let status = child.wait().await.unwrap();
-    assert!(status.success(), "login failed:\n{out}");
-    out
+    auth_support::login(&s.config, "acme", no_listen).await
 }
 
 fn token_file(dir: &Path) -> PathBuf {

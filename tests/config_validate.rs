@@ -178,3 +178,39 @@ fn a_secret_injected_inline_through_the_environment_is_refused_too() {
     assert!(err.contains("accounts[1].auth.pat.token = \"<redacted>\""), "{err}");
     assert!(!err.contains("sekrit"), "{err}");
 }
+
+fn problems(text: &str) -> Vec<snowcat::config::ConfigProblem> {
+    match snowcat::config::load_str(text, Vec::<(String, String)>::new()) {
+        Ok(_) => Vec::new(),
+        Err(snowcat::config::ConfigError::Invalid(p)) => p,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// `account` names the Snowflake account (JWT iss/sub), `url` moves the endpoint: both together are the way
+/// to use key-pair auth through a proxy or the emulator; `url` alone on a non-Snowflake host is refused.
+#[test]
+fn account_and_url_together_name_the_account_and_the_endpoint() {
+    let keypair = "[accounts.auth.keypair]\nuser = \"CRAWLER\"\nprivate_key_file = \"/k.p8\"\n";
+    let account =
+        |ids: &str| format!("[[accounts]]\nname = \"a\"\nschedule = \"* * * * *\"\n{ids}\n{keypair}");
+    let both = account("account = \"myorg-myaccount\"\nurl = \"http://127.0.0.1:9\"");
+    assert!(problems(&both).is_empty(), "{:?}", problems(&both));
+    let cfg = snowcat::config::load_str(&both, Vec::<(String, String)>::new()).unwrap();
+    assert_eq!(cfg.accounts[0].account.as_deref(), Some("myorg-myaccount"));
+    assert_eq!(cfg.accounts[0].url.as_deref(), Some("http://127.0.0.1:9"));
+
+    let url_only = problems(&account("url = \"http://127.0.0.1:9\""));
+    assert_eq!(url_only.len(), 1, "{url_only:?}");
+    assert_eq!(url_only[0].key, "accounts[0].account");
+    assert!(url_only[0].message.contains("add `account`") && url_only[0].message.contains("127.0.0.1"));
+    // A Snowflake host carries the account itself; other methods do not need it at all.
+    assert!(problems(&account("url = \"https://myorg-myaccount.snowflakecomputing.com\"")).is_empty());
+    let pat = "[[accounts]]\nname = \"a\"\nurl = \"http://127.0.0.1:9\"\nschedule = \"* * * * *\"\n\
+               [accounts.auth.pat]\ntoken_env = \"PAT\"\n";
+    assert!(problems(pat).is_empty(), "{:?}", problems(pat));
+    // Both given: each is still checked on its own.
+    let bad = problems(&account("account = \"my org\"\nurl = \"ftp://127.0.0.1\""));
+    let keys: Vec<&str> = bad.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["accounts[0].account", "accounts[0].url"], "{bad:?}");
+}

@@ -30,7 +30,8 @@ impl std::fmt::Debug for AuthSetup {
     }
 }
 
-/// The account's SQL API base URL (`url`, else derived from `account`).
+/// The account's SQL API base URL: `url` when given (it wins over `account` for the endpoint), else derived
+/// from `account`.
 pub fn account_url(account: &AccountConfig) -> Result<Url, AuthError> {
     let parsed = match (&account.url, &account.account) {
         (Some(url), _) => parse_base_url(url),
@@ -40,6 +41,16 @@ pub fn account_url(account: &AccountConfig) -> Result<Url, AuthError> {
         }
     };
     parsed.map_err(|e| AuthError::Config(format!("account {}: {e}", account.name)))
+}
+
+/// The account named in key-pair JWT claims: `account` when given (even with a `url` pointing at a proxy or
+/// the emulator), else the host of `url` (right only for a `*.snowflakecomputing.com` URL).
+pub fn jwt_account_of(account: &AccountConfig) -> Result<String, AuthError> {
+    match (&account.account, &account.url) {
+        (Some(a), _) => Ok(a.clone()),
+        (None, Some(u)) => Ok(account_url(account)?.host_str().unwrap_or(u).to_string()),
+        (None, None) => Err(AuthError::Config(format!("account {}: give `account` or `url`", account.name))),
+    }
 }
 
 fn secret(
@@ -102,12 +113,8 @@ pub fn build_with_metrics(
     }
     let direct = |tokens: Arc<dyn TokenSource>| AuthSetup { tokens, base_url: None };
     if let Some(cfg) = &auth.keypair {
-        let acct = match (&account.account, &account.url) {
-            (Some(a), _) => a.clone(),
-            (None, Some(u)) => u.clone(),
-            (None, None) => String::new(),
-        };
-        let mut opts = KeyPairOptions::new(&acct, &cfg.user, cfg.private_key_file.clone());
+        let mut opts =
+            KeyPairOptions::new(&jwt_account_of(account)?, &cfg.user, cfg.private_key_file.clone());
         opts.passphrase = SecretSource::from_pair(
             "key passphrase",
             cfg.passphrase_file.as_ref(),
@@ -140,4 +147,23 @@ pub fn build_with_metrics(
         return Ok(AuthSetup { tokens: Arc::new(src), base_url });
     }
     Err(AuthError::Config(format!("account {}: no auth method configured", account.name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(extra: &str) -> AccountConfig {
+        toml::from_str(&format!("name = \"a\"\nschedule = \"* * * * *\"\n{extra}")).unwrap()
+    }
+
+    #[test]
+    fn the_jwt_account_comes_from_account_even_when_url_points_elsewhere() {
+        let both = account("account = \"myorg-myaccount\"\nurl = \"http://127.0.0.1:9\"");
+        assert_eq!(jwt_account_of(&both).unwrap(), "myorg-myaccount");
+        assert_eq!(account_url(&both).unwrap().as_str(), "http://127.0.0.1:9/", "url wins for the endpoint");
+        let url_only = account("url = \"https://xy12345.eu-central-1.snowflakecomputing.com\"");
+        assert_eq!(crate::auth::jwt_account(&jwt_account_of(&url_only).unwrap()), "XY12345");
+        assert!(jwt_account_of(&account("")).is_err());
+    }
 }

@@ -1,7 +1,9 @@
 //! `snowcat crawl --once`: one crawl of one account into the catalog, with a progress line on a terminal
 //! and a summary (table or JSON). Exit 0 complete, 3 partial, 1 failed, 2 usage.
 //!
-//! Owns the flags and the printing; the crawl itself is `crate::crawl::crawl`. Must not print a token.
+//! Owns the flags and the printing; the crawl itself is `crate::crawl::crawl`. With --config the account's
+//! `[accounts.auth]` method authenticates (unless --token-file is given) and `[log] level` sets the stderr
+//! log filter (RUST_LOG overrides it). Must not print a token.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -14,8 +16,9 @@ use tokio_util::sync::CancellationToken;
 use super::connection::{ConnectionArgs, ConnectionSettings};
 use super::{Outcome, UsageError};
 use crate::catalog::RunStatus;
+use crate::config::LogFormat;
 use crate::crawl::{CrawlOptions, GrantSource, Progress, ProgressSnapshot, RunReport};
-use crate::sqlapi::ClientConfig;
+use crate::sqlapi::{Client, ClientConfig};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -92,8 +95,11 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     let mut opts = CrawlOptions::default();
     let mut catalog = args.catalog.clone();
     let mut account_label = None;
+    let mut configured_auth = None;
+    let mut log = (LogFormat::Auto, "warn".to_string());
     if let Some(path) = &args.config {
         let cfg = crate::config::load(path).map_err(|e| UsageError(e.to_string()))?;
+        log = (cfg.log.format, cfg.log.level.clone());
         let acct = match &args.account_name {
             Some(n) => cfg.accounts.iter().find(|a| &a.name == n),
             None if cfg.accounts.len() == 1 => cfg.accounts.first(),
@@ -110,7 +116,13 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
         });
         catalog = catalog.or(Some(cfg.catalog.path.clone()));
         account_label = Some(acct.name.clone());
+        // The account's `[accounts.auth]` method, unless a token file is given on the command line.
+        if settings.token_file.is_none() && !acct.auth.methods().is_empty() {
+            configured_auth = Some(acct.clone());
+        }
     }
+    // Logs go to stderr: `[log] level` of --config (else warnings only); RUST_LOG overrides either.
+    crate::logging::init(log.0, &log.1)?;
     opts.role = settings.role.clone();
     opts.warehouse = settings.warehouse.clone();
     if let Some(c) = args.concurrency {
@@ -125,7 +137,21 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     if args.grants_from_account_usage {
         opts.grant_source = GrantSource::AccountUsage;
     }
-    let client = settings.client(ClientConfig::default())?;
+    let client = match &configured_auth {
+        Some(acct) => {
+            let setup = crate::auth::build(acct).map_err(|e| UsageError(e.to_string()))?;
+            let builder = match (setup.base_url.as_ref().or(settings.url.as_ref()), &settings.account) {
+                (Some(url), _) => Client::for_url(url, setup.tokens),
+                (None, Some(id)) => Client::for_account(id, setup.tokens),
+                (None, None) => {
+                    return Err(UsageError("the account has neither `account` nor `url`".into()).into());
+                }
+            }
+            .map_err(|e| UsageError(e.to_string()))?;
+            builder.build()?
+        }
+        None => settings.client(ClientConfig::default())?,
+    };
     let account = account_label
         .or_else(|| settings.account.clone())
         .or_else(|| settings.url.clone())

@@ -250,10 +250,12 @@ pub enum GrantSource {
 pub struct AccountConfig {
     /// Unique name used in metrics, logs and the catalog.
     pub name: String,
-    /// Account identifier (`orgname-accountname` or a locator); give this or `url`.
+    /// Account identifier (`orgname-accountname` or a locator): the Snowflake account, used for the
+    /// endpoint (unless `url` is given) and for the key-pair JWT's `iss`/`sub`. Give this, `url`, or both.
     #[serde(default)]
     pub account: Option<String>,
-    /// Base URL of the SQL API (`https://<acct>.snowflakecomputing.com`); give this or `account`.
+    /// Base URL of the SQL API (`https://<acct>.snowflakecomputing.com`, a proxy or the emulator); when
+    /// given it wins over `account` for the endpoint only. Give this, `account`, or both.
     #[serde(default)]
     pub url: Option<String>,
     /// Role the crawler uses.

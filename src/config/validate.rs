@@ -165,21 +165,33 @@ fn check_account(key: &str, a: &AccountConfig, p: &mut Problems) {
     if !name_ok {
         p.add(format!("{key}.name"), &a.name, "use letters, digits, `_`, `-` or `.` only");
     }
-    match (&a.account, &a.url) {
-        (None, None) => {
-            p.add(format!("{key}.account"), "", "give the account identifier (`account`) or `url`")
+    if a.account.is_none() && a.url.is_none() {
+        p.add(format!("{key}.account"), "", "give the account identifier (`account`), `url`, or both");
+    }
+    if let Some(id) = &a.account
+        && (id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)))
+    {
+        p.add(format!("{key}.account"), id, "not an account identifier (`orgname-accountname` or a locator)");
+    }
+    if let Some(url) = &a.url {
+        check_http_url(&format!("{key}.url"), url, p);
+        // A key-pair JWT names the account in iss/sub; without `account` it is taken from the URL host,
+        // which is only right for a Snowflake host (not a proxy, a private gateway or the emulator).
+        if a.account.is_none()
+            && a.auth.keypair.is_some()
+            && let Ok(u) = reqwest::Url::parse(url)
+            && !is_snowflake_host(u.host_str().unwrap_or_default())
+        {
+            p.add(
+                format!("{key}.account"),
+                "",
+                format!(
+                    "key-pair auth names the account in the JWT: add `account` (the URL host `{}` is not \
+                     a Snowflake account host)",
+                    u.host_str().unwrap_or_default()
+                ),
+            );
         }
-        (Some(_), Some(url)) => p.add(format!("{key}.url"), url, "give `account` or `url`, not both"),
-        (Some(id), None) => {
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
-                p.add(
-                    format!("{key}.account"),
-                    id,
-                    "not an account identifier (`orgname-accountname` or a locator)",
-                );
-            }
-        }
-        (None, Some(url)) => check_http_url(&format!("{key}.url"), url, p),
     }
     for (field, value) in [("role", &a.role), ("warehouse", &a.warehouse)] {
         if let Some(v) = value
@@ -268,6 +280,12 @@ fn check_auth(key: &str, auth: &AuthConfig, p: &mut Problems) {
         non_empty(&format!("{k}.identifier"), &s.identifier, p);
         secret_pair(&k, "client_secret", &s.client_secret_file, &s.client_secret_env, true, p);
     }
+}
+
+/// `<account>.snowflakecomputing.com` (any region or privatelink suffix), or the `.cn` form.
+fn is_snowflake_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    [".snowflakecomputing.com", ".snowflakecomputing.cn"].iter().any(|d| host.ends_with(d))
 }
 
 fn is_loopback(u: &reqwest::Url) -> bool {
