@@ -3,7 +3,8 @@
 //! own snowcat config and `snowcat crawl --once --config F` fills its own catalog. OAuth first goes through
 //! `snowcat auth login` with a scripted browser; an expired refresh token then stops the crawl with the
 //! documented "run `snowcat auth login` again" message, and so do an unregistered key (390144), an expired
-//! PAT (naming its file) and a Scalekit connected account that is no longer ACTIVE.
+//! PAT (naming its file) and a Scalekit connected account that is no longer ACTIVE. Access tokens expiring
+//! in the middle of a crawl are refreshed by the binary without losing or repeating a statement.
 //!
 //! Every crawl runs with `[log] level = "debug"` (RUST_LOG unset, so the config's filter applies). Afterwards
 //! all captured stdout and stderr, every catalog file (with its -wal/-shm) and the emulator's request log are
@@ -18,8 +19,10 @@ use std::time::{Duration, Instant};
 
 use snowcat::emulator::Emulator;
 use snowcat::emulator::credentials::Credentials;
+use snowcat::emulator::faults::Faults;
 use snowcat::emulator::model::Account;
 use snowcat::emulator::oauth::{Integration, OAuthServer};
+use snowcat::emulator::requestlog::EntryKind;
 use snowcat::emulator::scalekit::{ScalekitHandle, StandInConfig};
 
 const CLIENT_ID: &str = "e2e-client";
@@ -228,6 +231,31 @@ async fn every_auth_method_crawls_through_the_binary_and_no_secret_leaks() {
     assert_mode_0600(&token_file);
     refresh_tokens.push(refresh_token(&token_file));
     assert_ne!(refresh_tokens[0], refresh_tokens[1], "the rotated refresh token was stored");
+
+    // Access tokens expiring mid-crawl (401 390318 after every 15 requests of a token): the binary refreshes
+    // and goes on; no statement is lost or run twice.
+    let refreshes = oauth.refreshes_served();
+    let log_start = emu.request_log().len();
+    emu.set_faults(Faults { token_expires_after_requests: Some(15), ..Faults::default() });
+    let out = crawl(&dir.join("oauth.toml")).await;
+    emu.set_faults(Faults::default());
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(log.contains("crawl complete"), "{log}");
+    let during = &emu.request_log()[log_start..];
+    let expired = during.iter().filter(|e| e.status == 401 && e.code.as_deref() == Some("390318")).count();
+    assert!(expired >= 2, "the access token expired mid-crawl ({expired} times)");
+    // Concurrent requests that meet the same expired token share one refresh.
+    let refreshed = oauth.refreshes_served() - refreshes;
+    assert!(refreshed >= 2, "expiries were met with refreshes ({refreshed} for {expired} 401s)");
+    let mut executed = std::collections::BTreeMap::<String, usize>::new();
+    for e in during.iter().filter(|e| e.kind == EntryKind::Execution) {
+        *executed.entry(e.request_id.clone().unwrap_or_default()).or_default() += 1;
+    }
+    assert!(executed.values().all(|n| *n == 1), "a statement ran twice: {executed:?}");
+    assert_catalog_has_the_sample(dir, "oauth");
+    seen += &log;
+    refresh_tokens.push(refresh_token(&token_file));
 
     // 90 days later: the refresh token has expired; the crawl stops with the documented message.
     oauth.expire_refresh_tokens();
