@@ -168,4 +168,40 @@ async fn a_crawl_reports_its_retries_and_bytes_received() {
     let first = report.render_text().lines().next().unwrap().to_string();
     assert!(first.contains("received ("), "{first}");
     assert!(first.contains("2 retries (rate_limited 1, server 1)"), "{first}");
+    // The catalog keeps them with the run.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (retries, bytes): (i64, i64) = conn
+        .query_row("SELECT retries, bytes_received FROM runs_v WHERE run_id = ?1", [report.run_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((retries, bytes), (2, report.bytes_received as i64));
+}
+
+#[test]
+fn a_schema_version_1_catalog_migrates_and_its_old_runs_read_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let v1 =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/01-initial/up.sql"));
+        conn.execute_batch(&v1.unwrap()).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO accounts (name) VALUES ('acct');
+             INSERT INTO runs (account_id, started_at, finished_at, status, statements)
+                 VALUES (1, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'complete', 7);",
+        )
+        .unwrap();
+    }
+    let cat = snowcat::catalog::Catalog::open(&path).unwrap();
+    assert_eq!(cat.schema_version().unwrap(), 2);
+    let row: (i64, i64, i64) = cat
+        .connection()
+        .query_row("SELECT statements, retries, bytes_received FROM runs_v", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(row, (7, 0, 0));
 }

@@ -81,11 +81,13 @@ pub async fn crawl(
     let objects = std::mem::take(&mut *ctx.counts.lock().unwrap_or_else(|p| p.into_inner()));
     drop(ctx);
     let db_failure = body?;
+    let tally = totals.snapshot();
     let counts = RunCounts {
         statements: exec.statements.load(Ordering::Relaxed),
         rows: exec.rows.load(Ordering::Relaxed),
+        retries: tally.retries,
+        bytes_received: tally.bytes,
     };
-    let tally = totals.snapshot();
     let mut report = RunReport {
         run_id: Some(sink.run_id),
         status: RunStatus::Complete,
