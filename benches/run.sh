@@ -2,24 +2,35 @@
 # Published numbers for snowcat: crawls of generated accounts served by `snowcat bench` (the emulator with
 # injected latency / 429+503 faults) on 127.0.0.1, measured with /usr/bin/time; writes docs/benchmarks.md.
 #
-# usage: benches/run.sh [SIZE...]        SIZE: 1k 10k 100k (default: 1k 10k)
+# usage: benches/run.sh [SIZE...]        SIZE: 1k 10k 100k 2m (default: 1k 10k)
 #   SNOWCAT_BIN=path  use this binary instead of building target/release/snowcat
 #   OUT=path          write the report elsewhere (default docs/benchmarks.md)
+#   CONDITIONS="..."  conditions to run, of: none latency faults, space or comma separated (default: all
+#                     three, except only `none` for 2m, whose crawls take minutes each); e.g. CONDITIONS=none
 #
-# For each size and each condition (no latency; 100 ms per statement; 30% 429/503 responses) it runs:
-# a full crawl into an empty catalog, an unchanged re-crawl, and a re-crawl after 1% of the base tables
-# gained a column. Columns: wall time, CPU (user+sys of the crawler process only: the emulator runs in
-# the separate `snowcat bench` process), peak RSS, statements, rows received, catalog size and growth.
+# For each size and each condition (none: no latency; latency: 100 ms per statement; faults: 30% 429/503
+# responses) it runs: a full crawl into an empty catalog, an unchanged re-crawl, and a re-crawl after 1%
+# of the base tables gained a column. Columns: wall time, CPU (user+sys of the crawler process only: the
+# emulator runs in the separate `snowcat bench` process), peak RSS, statements, rows received, response
+# bytes received (on the wire, gzip-compressed as served), HTTP retries, catalog size and growth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-docs/benchmarks.md}
+CONDITIONS=${CONDITIONS:-}
 if [[ -z "${SNOWCAT_BIN:-}" ]]; then
   cargo build --release --quiet
   SNOWCAT_BIN="${CARGO_TARGET_DIR:-target}/release/snowcat"
 fi
 SIZES=("$@")
 [[ ${#SIZES[@]} -eq 0 ]] && SIZES=(1k 10k)
-declare -A SPEC=([1k]=10x10x10x10 [10k]=10x10x100x10 [100k]=20x25x200x10)
+declare -A SPEC=([1k]=10x10x10x10 [10k]=10x10x100x10 [100k]=20x25x200x10 [2m]=20x25x200x20)
+declare -A COND_LABEL=([none]="none" [latency]="latency 100 ms" [faults]="429+503 at 30%")
+for c in ${CONDITIONS//,/ }; do
+  [[ -n ${COND_LABEL[$c]:-} ]] || { echo "unknown condition $c (none latency faults)" >&2; exit 2; }
+done
+for size in "${SIZES[@]}"; do
+  [[ -n ${SPEC[$size]:-} ]] || { echo "unknown size $size (1k 10k 100k 2m)" >&2; exit 2; }
+done
 
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -39,7 +50,7 @@ measure() {
     > "$WORK/report.json" 2> "$WORK/stderr" || true
   read -r wall user sys rss < <(tail -1 "$WORK/time")
   after=$(catalog_bytes "$cat")
-  local status statements rows objects changes
+  local status statements rows objects changes received retries
   status=$(jq -r '.status + (if .status == "partial" then " (" + ([.gaps[] | select(.outcome != "filtered")
     | .outcome + " " + (.code // "")] | unique | join(", ")) + ")" else "" end)' "$WORK/report.json" 2>/dev/null \
     || echo "error")
@@ -47,20 +58,28 @@ measure() {
   rows=$(jq -r '.rows' "$WORK/report.json" 2>/dev/null || echo "?")
   objects=$(jq -r '[.objects[]] | add' "$WORK/report.json" 2>/dev/null || echo "?")
   changes=$(jq -r '[.changes[]] | add // 0' "$WORK/report.json" 2>/dev/null || echo "?")
+  received=$(jq -r 'def d: . * 10 | round / 10 | if . == floor then tostring + ".0" else tostring end;
+    def h: if . < 1048576 then (. / 1024 | d) + " KiB" else (. / 1048576 | d) + " MiB" end;
+    "\(.bytes_received | h) (\(.bytes_decoded | h))"' "$WORK/report.json" 2>/dev/null || echo "?")
+  retries=$(jq -r '.retries' "$WORK/report.json" 2>/dev/null || echo "?")
   local cpu; cpu=$(echo "$user + $sys" | bc)
-  printf '| %s | %s | %s s | %s s | %s MiB | %s | %s | %s | %s | %s MiB | %+d KiB |\n' \
-    "$label" "$status" "$wall" "$cpu" "$((rss / 1024))" "$statements" "$rows" "$objects" "$changes" \
-    "$(echo "scale=1; $after / 1048576" | bc)" "$(((after - before) / 1024))" >> "$ROWS"
-  echo "  $label: $status wall ${wall}s cpu ${cpu}s rss $((rss / 1024))MiB statements $statements" >&2
+  printf '| %s | %s | %s s | %s s | %s MiB | %s | %s | %s | %s | %s | %s | %s MiB | %+d KiB |\n' \
+    "$label" "$status" "$wall" "$cpu" "$((rss / 1024))" "$statements" "$rows" "$received" "$retries" \
+    "$objects" "$changes" "$(echo "scale=1; $after / 1048576" | bc)" "$(((after - before) / 1024))" >> "$ROWS"
+  echo "  $label: $status wall ${wall}s cpu ${cpu}s rss $((rss / 1024))MiB statements $statements" \
+    "received $received retries $retries" >&2
 }
 
 for size in "${SIZES[@]}"; do
-  spec=${SPEC[$size]:?unknown size $size}
-  for cond in "none" "latency 100 ms" "429+503 at 30%"; do
+  spec=${SPEC[$size]}
+  if [[ -n $CONDITIONS ]]; then read -ra conds <<< "${CONDITIONS//,/ }"; elif [[ $size == 2m ]]; then conds=(none)
+  else conds=(none latency faults); fi
+  for c in "${conds[@]}"; do
+    cond=${COND_LABEL[$c]}
     args=(--generate "$spec")
-    case $cond in
-      latency*) args+=(--latency-ms 100) ;;
-      429*) args+=(--rate-429 0.15 --rate-503 0.15) ;;
+    case $c in
+      latency) args+=(--latency-ms 100) ;;
+      faults) args+=(--rate-429 0.15 --rate-503 0.15) ;;
     esac
     echo "$size ($spec), $cond" >&2
     mkfifo "$WORK/out"
@@ -68,7 +87,7 @@ for size in "${SIZES[@]}"; do
     server=$!
     exec 3< "$WORK/out"
     read -r url <&3
-    cat="$WORK/catalog-$size-${cond%% *}.db"
+    cat="$WORK/catalog-$size-$c.db"
     measure "$size, $cond, full crawl" "$url" "$cat"
     measure "$size, $cond, unchanged re-crawl" "$url" "$cat"
     kill -HUP "$server"
@@ -86,21 +105,24 @@ done
 {
   echo "# snowcat benchmarks"
   echo
-  echo "Produced by \`benches/run.sh ${SIZES[*]}\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo "Produced by \`${CONDITIONS:+CONDITIONS=\"$CONDITIONS\" }benches/run.sh ${SIZES[*]}\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
   echo "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr); release build of \`snowcat\` $("$SNOWCAT_BIN" --version 2>/dev/null | cut -d' ' -f2)."
   echo "The machine was shared with other builds while measuring, so wall times are upper bounds."
   echo
   echo "Accounts are generated by the emulator (\`DxSxTxC\`: 1k = ${SPEC[1k]}, 10k = ${SPEC[10k]},"
-  echo "100k = ${SPEC[100k]}; about 10% of tables are views; grants, roles, constraints and warehouses scale"
-  echo "with them) and served by \`snowcat bench\` on 127.0.0.1 in its own process. Each crawl is"
+  echo "100k = ${SPEC[100k]}, 2m = ${SPEC[2m]} (100k tables, 2M columns); about 10% of tables are views;"
+  echo "grants, roles, constraints and warehouses scale with them) and served by \`snowcat bench\` on"
+  echo "127.0.0.1 in its own process. Each crawl is"
   echo "\`snowcat crawl --once\` (default concurrency 8). CPU is user+sys of the crawler process; peak memory"
   echo "is its maximum RSS; catalog size is the SQLite file with its WAL; growth is the change caused by that run."
-  echo "Bytes received are not reported yet (the crawl report has no byte count)."
+  echo "Received is the SQL API response bodies as they came over the wire (the emulator gzips them, as"
+  echo "Snowflake does when asked), and in brackets their decoded size; retries are HTTP requests the client"
+  echo "repeated with the same requestId (429/503 under faults; up to 10 per request within 2 minutes)."
   echo
-  echo "| run | status | wall | CPU | peak RSS | statements | rows | objects | changes | catalog | growth |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | status | wall | CPU | peak RSS | statements | rows | received (decoded) | retries | objects | changes | catalog | growth |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$ROWS"
 } > "$OUT"
 echo "wrote $OUT" >&2

@@ -171,7 +171,7 @@ impl Metrics {
             bytes: counter(
                 &r,
                 "snowcat_bytes_received_total",
-                "Response bytes received (after decompression)",
+                "SQL API response body bytes received on the wire (the gzip size when compressed)",
                 &["account"],
             )?,
             objects,
@@ -270,7 +270,7 @@ impl Metrics {
         self.retries.with_label_values(&[account, reason]).inc();
     }
 
-    /// Result rows and bytes arrived.
+    /// A statement's result rows and its response body bytes as received on the wire arrived.
     pub fn received(&self, account: &str, rows: u64, bytes: u64) {
         self.rows.with_label_values(&[account]).inc_by(rows);
         self.bytes.with_label_values(&[account]).inc_by(bytes);

@@ -191,7 +191,7 @@ fn every_documented_view_exists_with_its_documented_columns() {
     for (view, cols) in [
         (
             "runs_v",
-            "run_id account_name started_at finished_at status statements rows objects changes error_summary incomplete_scopes",
+            "run_id account_name started_at finished_at status statements rows objects changes error_summary incomplete_scopes retries bytes_received",
         ),
         (
             "changes_v",
@@ -268,7 +268,7 @@ fn cli_commands_read_the_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     let out = snowcat(&path, &["migrate"]).success().get_output().stdout.clone();
-    assert!(String::from_utf8_lossy(&out).contains("schema version 1"));
+    assert!(String::from_utf8_lossy(&out).contains("schema version 2"));
     populate(&path);
 
     let out = snowcat(&path, &["runs"]).success().get_output().stdout.clone();

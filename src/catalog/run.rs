@@ -48,6 +48,10 @@ impl RunStatus {
 pub struct RunCounts {
     pub statements: u64,
     pub rows: u64,
+    /// HTTP requests the SQL API client repeated.
+    pub retries: u64,
+    /// SQL API response body bytes received on the wire.
+    pub bytes_received: u64,
 }
 
 /// What a committed run did.
@@ -210,7 +214,7 @@ impl RunWriter<'_> {
         let error_summary = super::ledger::error_summary(self.ledger.values());
         tx.execute(
             "UPDATE runs SET status = ?2, finished_at = ?3, statements = ?4, rows = ?5, objects = ?6,
-                 changes = ?7, error_summary = ?8 WHERE id = ?1",
+                 changes = ?7, error_summary = ?8, retries = ?9, bytes_received = ?10 WHERE id = ?1",
             rusqlite::params![
                 self.run_id,
                 status.as_str(),
@@ -219,7 +223,9 @@ impl RunWriter<'_> {
                 counts.rows as i64,
                 summary.objects as i64,
                 summary.total_changes() as i64,
-                error_summary
+                error_summary,
+                i64::try_from(counts.retries).unwrap_or(i64::MAX),
+                i64::try_from(counts.bytes_received).unwrap_or(i64::MAX)
             ],
         )?;
         tx.commit()?;

@@ -33,7 +33,7 @@ pub use options::{CrawlError, CrawlOptions, GrantSource, NoProgress, Progress, P
 pub use report::{CoverageGap, RunReport};
 
 use crate::catalog::{RunCounts, RunStatus, ScopeKey, ScopeOutcome};
-use crate::sqlapi::Client;
+use crate::sqlapi::{Client, Totals};
 use ctx::Ctx;
 use exec::{Exec, ExecConfig, Failure};
 use plan_db::DbCoverage;
@@ -70,7 +70,9 @@ pub async fn crawl(
         statement_timeout: opts.statement_timeout,
         deadline: opts.deadline,
     };
-    let exec = Exec::new(client.clone(), cfg, cancel, progress);
+    // This run's own tally of bytes and retries, alongside whatever observer the client already has.
+    let totals = std::sync::Arc::new(Totals::default());
+    let exec = Exec::new(client.with_observer(totals.clone()), cfg, cancel, progress);
     let kinds = &opts.filters.kinds;
     exec.plan(1 + u64::from(kinds.warehouses) + u64::from(kinds.grants) + 3 * u64::from(kinds.constraints));
     let ctx = Ctx::new(&exec, &sink, opts, previous);
@@ -79,9 +81,12 @@ pub async fn crawl(
     let objects = std::mem::take(&mut *ctx.counts.lock().unwrap_or_else(|p| p.into_inner()));
     drop(ctx);
     let db_failure = body?;
+    let tally = totals.snapshot();
     let counts = RunCounts {
         statements: exec.statements.load(Ordering::Relaxed),
         rows: exec.rows.load(Ordering::Relaxed),
+        retries: tally.retries,
+        bytes_received: tally.bytes,
     };
     let mut report = RunReport {
         run_id: Some(sink.run_id),
@@ -91,7 +96,10 @@ pub async fn crawl(
         changes: BTreeMap::new(),
         changes_by_kind: BTreeMap::new(),
         statements: counts.statements,
-        retries: 0,
+        retries: tally.retries,
+        retries_by_reason: tally.retries_by_reason.iter().map(|(r, n)| (r.to_string(), *n)).collect(),
+        bytes_received: tally.bytes,
+        bytes_decoded: tally.decoded_bytes,
         rows: counts.rows,
         duration: std::time::Duration::ZERO,
         gaps,

@@ -1,6 +1,7 @@
 //! `RunReport`: what one crawl did, for the CLI summary, `--format json`, the daemon and the demo.
 //!
-//! Plain data plus a text rendering; must not run statements or touch the catalog.
+//! Plain data plus a text rendering (byte counts in binary units); must not run statements or touch the
+//! catalog.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -37,8 +38,14 @@ pub struct RunReport {
     pub changes_by_kind: BTreeMap<String, u64>,
     /// Statements submitted (fallbacks and pages included).
     pub statements: u64,
-    /// HTTP retries the client made (only when the client's observer reports them; see docs).
+    /// HTTP requests the client repeated (429, 5xx, transport errors, a 401 token refresh), same requestId.
     pub retries: u64,
+    /// `retries` by reason (`rate_limited`, `server`, `transport`, `unauthorized`); absent reasons omitted.
+    pub retries_by_reason: BTreeMap<String, u64>,
+    /// SQL API response body bytes received on the wire (gzip size when compressed), all statements.
+    pub bytes_received: u64,
+    /// The same bodies after decompression.
+    pub bytes_decoded: u64,
     pub rows: u64,
     #[serde(serialize_with = "secs")]
     pub duration: Duration,
@@ -67,13 +74,17 @@ impl RunReport {
     /// A human summary, several lines.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
+        let reasons: Vec<String> = self.retries_by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let reasons = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join(", ")) };
         let _ = writeln!(
             out,
-            "crawl {} in {:.1}s: {} statements, {} rows, {} retries{}",
+            "crawl {} in {:.1}s: {} statements, {} rows, {} received ({} decoded), {} retries{reasons}{}",
             self.status.as_str(),
             self.duration.as_secs_f64(),
             self.statements,
             self.rows,
+            human_bytes(self.bytes_received),
+            human_bytes(self.bytes_decoded),
             self.retries,
             self.run_id.map(|r| format!(" (run {r})")).unwrap_or_default()
         );
@@ -102,5 +113,62 @@ impl RunReport {
             let _ = writeln!(out, "filtered scopes: {filtered}");
         }
         out
+    }
+}
+
+/// A byte count for people: `512 B`, `1.5 KiB`, `12.3 MiB`, `2.0 GiB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_counts_read_in_binary_units() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1024), "1.0 KiB");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(12_897_485), "12.3 MiB");
+        assert_eq!(human_bytes(3 << 30), "3.0 GiB");
+        assert_eq!(human_bytes(5 << 40), "5.0 TiB");
+    }
+
+    #[test]
+    fn the_summary_line_shows_bytes_and_retries_by_reason() {
+        let report = RunReport {
+            run_id: Some(7),
+            status: RunStatus::Complete,
+            error: None,
+            objects: BTreeMap::new(),
+            changes: BTreeMap::new(),
+            changes_by_kind: BTreeMap::new(),
+            statements: 12,
+            retries: 3,
+            retries_by_reason: [("rate_limited".to_string(), 2), ("server".to_string(), 1)].into(),
+            bytes_received: 2 * 1024 * 1024,
+            bytes_decoded: 10 * 1024 * 1024,
+            rows: 40,
+            duration: Duration::from_millis(1500),
+            gaps: vec![],
+        };
+        let first = report.render_text().lines().next().unwrap().to_string();
+        assert_eq!(
+            first,
+            "crawl complete in 1.5s: 12 statements, 40 rows, 2.0 MiB received (10.0 MiB decoded), \
+             3 retries (rate_limited 2, server 1) (run 7)"
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! `Client`: one pooled rustls HTTP client per account, and the four raw calls of the SQL API v2
 //! (`submit`, `status`, `partition`, `cancel`), each with retries, 401 token refresh and status counting.
 //!
-//! Owns headers, URLs, per-request timeouts and the retry loop. Statement life-cycle (poll, cancel on
-//! deadline, streaming) lives in `stream.rs`. Must never log or format a token.
+//! Owns headers, URLs, per-request timeouts, gzip decoding (done here rather than by reqwest, so the bytes on
+//! the wire can be counted) and the retry loop. Statement life-cycle (poll, cancel on deadline, streaming)
+//! lives in `stream.rs`. Must never log or format a token.
 
+use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
@@ -14,12 +16,12 @@ use serde_json::Value;
 
 use super::account::{account_base_url, parse_base_url};
 use super::error::{Phase, SqlApiError};
-use super::observe::{NoopObserver, Observer};
+use super::observe::{NoopObserver, Observer, Tee};
 use super::request::StatementRequest;
 use super::response::{
     CancelStatus, StatementResponse, decode_cancel, decode_error, decode_partition, decode_statement,
 };
-use super::retry::{BackoffPolicy, RetryReason, retry_reason};
+use super::retry::{BackoffPolicy, RetryReason, next_retry_delay, parse_retry_after, retry_reason};
 use super::row::{Row, Schema};
 use super::token::TokenSource;
 
@@ -31,10 +33,15 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Backoff while polling a running statement (default 50 ms doubling to 2 s).
     pub poll: BackoffPolicy,
-    /// Backoff between retries of a failed request (429, 5xx, transport).
+    /// Backoff between retries of a failed request (429, 5xx, transport): default 200 ms doubling to 4 s,
+    /// jittered; a longer `Retry-After` from the server wins.
     pub retry: BackoffPolicy,
-    /// Retries after the first attempt (the 401 refresh does not count).
+    /// Retries of one request after its first attempt (the 401 refresh does not count); default 10.
     pub max_retries: u32,
+    /// Time budget of one request's retries, from its first attempt: no retry is started whose wait would
+    /// end later (default 2 min, like the Snowflake connectors' retry timeout). Whichever of this and
+    /// `max_retries` is reached first ends the retrying.
+    pub retry_budget: Duration,
     /// Result partitions fetched ahead of the one being read.
     pub prefetch: usize,
     /// Timeout of the best-effort cancel sent on deadline or cancellation.
@@ -48,7 +55,8 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(10),
             poll: BackoffPolicy::POLL,
             retry: BackoffPolicy::RETRY,
-            max_retries: 5,
+            max_retries: 10,
+            retry_budget: Duration::from_secs(120),
             prefetch: 3,
             cancel_timeout: Duration::from_secs(10),
         }
@@ -75,7 +83,8 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, SqlApiError> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("snowcat/", env!("CARGO_PKG_VERSION")))
-            .gzip(true)
+            // Decoded in `call` instead, so the compressed size can be counted.
+            .gzip(false)
             .connect_timeout(self.config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
@@ -116,7 +125,10 @@ pub(crate) struct Inner {
 #[derive(Debug, Default)]
 pub(crate) struct CallStats {
     pub retries: AtomicU32,
+    /// Body bytes as received (compressed when gzip).
     pub bytes: AtomicU64,
+    /// Body bytes after decompression.
+    pub decoded_bytes: AtomicU64,
 }
 
 enum Verb<'a> {
@@ -147,6 +159,21 @@ impl Client {
         &self.inner.config
     }
 
+    /// A client sharing this one's connection pool, token source and config whose events go to this
+    /// client's observer and also to `extra` (e.g. a [`Totals`](super::Totals) for one crawl run).
+    pub fn with_observer(&self, extra: Arc<dyn Observer>) -> Client {
+        let inner = &self.inner;
+        Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base: inner.base.clone(),
+                tokens: inner.tokens.clone(),
+                observer: Arc::new(Tee(inner.observer.clone(), extra)),
+                config: inner.config.clone(),
+            }),
+        }
+    }
+
     fn url(&self, segments: &[&str]) -> Result<Url, SqlApiError> {
         let mut url = self.inner.base.clone();
         {
@@ -158,9 +185,9 @@ impl Client {
         Ok(url)
     }
 
-    /// One HTTP exchange with retries (429/5xx/transport), one 401 refresh, and `retry=true` on POST
-    /// resubmissions. Returns the final status and (decompressed) body; non-retryable statuses are returned
-    /// as is for the caller's decoder.
+    /// One HTTP exchange with retries (429/5xx/transport, within `max_retries` and `retry_budget`), one 401
+    /// refresh, and `retry=true` on POST resubmissions. Returns the final status and (decompressed) body;
+    /// non-retryable statuses are returned as is for the caller's decoder.
     async fn call(
         &self,
         phase: Phase,
@@ -171,6 +198,7 @@ impl Client {
     ) -> Result<(u16, Vec<u8>), SqlApiError> {
         let inner = &self.inner;
         let mut backoff = inner.config.retry.start();
+        let first_attempt = tokio::time::Instant::now();
         let (mut attempts, mut refreshed) = (0u32, false);
         let is_post = matches!(verb, Verb::Post(_));
         loop {
@@ -189,17 +217,26 @@ impl Client {
                 .query(&query)
                 .timeout(inner.config.request_timeout)
                 .header(reqwest::header::ACCEPT, "application/json")
+                .header(reqwest::header::ACCEPT_ENCODING, "gzip")
                 .header("X-Snowflake-Authorization-Token-Type", token.token_type.header_value())
                 .bearer_auth(token.secret.expose_secret());
             for (name, value) in inner.tokens.extra_headers() {
                 req = req.header(name, value);
             }
+            let mut retry_after = None;
             let outcome = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     inner.observer.http_status(phase, status);
+                    let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
+                    retry_after = header(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+                    let gzipped = header(reqwest::header::CONTENT_ENCODING).is_some_and(is_gzip);
                     match resp.bytes().await {
-                        Ok(body) => Ok((status, Vec::from(body))),
+                        Ok(raw) => {
+                            stats.bytes.fetch_add(raw.len() as u64, Ordering::Relaxed);
+                            gunzip_if(phase, gzipped, &raw).map(|body| (status, body))
+                        }
                         Err(e) => Err(transport(phase, &e)),
                     }
                 }
@@ -207,7 +244,7 @@ impl Client {
             };
             let err = match outcome {
                 Ok((status, body)) => {
-                    stats.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    stats.decoded_bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
                     if status == 401 && !refreshed {
                         refreshed = true;
                         inner.tokens.invalidate(&token);
@@ -223,11 +260,18 @@ impl Client {
                 Err(e) => e,
             };
             let Some(reason) = retry_reason(&err) else { return Err(err) };
-            if attempts >= inner.config.max_retries {
-                return Err(err);
-            }
             attempts += 1;
-            let delay = backoff.next_delay();
+            let Some(delay) = next_retry_delay(
+                &mut backoff,
+                attempts,
+                inner.config.max_retries,
+                inner.config.retry_budget,
+                first_attempt.elapsed(),
+                retry_after,
+            ) else {
+                tracing::debug!(phase = %phase, reason = reason.as_str(), retries = attempts - 1, "giving up");
+                return Err(err);
+            };
             tracing::debug!(phase = %phase, reason = reason.as_str(), ?delay, "retrying SQL API request");
             self.note_retry(phase, reason, stats, &mut query, is_post);
             tokio::time::sleep(delay).await;
@@ -314,6 +358,28 @@ impl Client {
             .await?;
         decode_cancel(status, &bytes)
     }
+}
+
+/// `Content-Encoding: gzip` (or the legacy `x-gzip`).
+fn is_gzip(encoding: &str) -> bool {
+    encoding
+        .split(',')
+        .map(str::trim)
+        .any(|e| e.eq_ignore_ascii_case("gzip") || e.eq_ignore_ascii_case("x-gzip"))
+}
+
+/// The body as sent, or gunzipped when the server compressed it. A broken gzip stream is a transport error
+/// (the body was damaged on the way), which is retried like a reset.
+fn gunzip_if(phase: Phase, gzipped: bool, raw: &[u8]) -> Result<Vec<u8>, SqlApiError> {
+    if !gzipped {
+        return Ok(raw.to_vec());
+    }
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(4));
+    flate2::read::MultiGzDecoder::new(raw).read_to_end(&mut out).map_err(|e| SqlApiError::Transport {
+        phase,
+        message: format!("body could not be read: gzip: {e}"),
+    })?;
+    Ok(out)
 }
 
 fn request_id_query() -> Vec<(&'static str, String)> {

@@ -21,13 +21,13 @@ mod value;
 pub use account::{account_base_url, parse_base_url};
 pub use client::{Client, ClientBuilder, ClientConfig};
 pub use error::{Phase, SqlApiError};
-pub use observe::{NoopObserver, Observer, StatementReport};
+pub use observe::{NoopObserver, Observer, StatementReport, Totals, TotalsSnapshot};
 pub use request::{BindType, BindValue, Binding, StatementRequest};
 pub use response::{
     CancelStatus, PartitionInfo, QueryStatus, ResultPage, StatementResponse, decode_cancel, decode_error,
     decode_partition, decode_statement,
 };
-pub use retry::{Backoff, BackoffPolicy, RetryReason};
+pub use retry::{Backoff, BackoffPolicy, RetryReason, next_retry_delay, parse_retry_after};
 pub use row::{FromCell, FromRow, Row, Schema};
 pub use stream::{ResultSet, RowStream};
 pub use token::{BoxFuture, StaticToken, Token, TokenError, TokenSource, TokenType};

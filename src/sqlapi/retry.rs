@@ -1,4 +1,5 @@
-//! Retry and polling policy: jittered exponential backoff, and which failures are worth another try.
+//! Retry and polling policy: jittered exponential backoff, `Retry-After`, the per-request retry budget, and
+//! which failures are worth another try.
 //!
 //! Owns the delays and the retry decision only; the client owns the loop. Must not do HTTP.
 
@@ -21,9 +22,10 @@ impl BackoffPolicy {
     /// Polling a running statement: 50 ms doubling to 2 s.
     pub const POLL: BackoffPolicy =
         BackoffPolicy { initial: Duration::from_millis(50), max: Duration::from_secs(2), factor: 2.0 };
-    /// Retrying a failed request: 200 ms doubling to 10 s.
+    /// Retrying a failed request: 200 ms doubling to a 4 s cap (like Snowflake's connectors: short, capped
+    /// and jittered, so a throttled burst spreads out without stalling a crawl for long).
     pub const RETRY: BackoffPolicy =
-        BackoffPolicy { initial: Duration::from_millis(200), max: Duration::from_secs(10), factor: 2.0 };
+        BackoffPolicy { initial: Duration::from_millis(200), max: Duration::from_secs(4), factor: 2.0 };
 
     pub fn start(&self) -> Backoff {
         Backoff { policy: *self, current: self.initial }
@@ -50,6 +52,39 @@ impl Backoff {
         self.current = self.current.mul_f64(self.policy.factor.max(1.0)).min(self.policy.max);
         ceiling.mul_f64(fraction)
     }
+}
+
+/// The longest `Retry-After` honoured; a longer one is treated as "give up now" by the budget check.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
+/// A `Retry-After` header value: delay-seconds or an HTTP date (RFC 7231 §7.1.3). Snowflake documents none,
+/// but a proxy or gateway in front of it may send one. `None` when absent, unparsable or in the past.
+pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.with_timezone(&chrono::Utc).signed_duration_since(now).to_std().ok()?;
+    Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// How long to wait before retry number `attempt` (1-based), or `None` to give up: after `max_retries`
+/// retries, or when the wait would end past `budget` (measured from the first attempt, `elapsed` ago).
+/// The wait is the jittered backoff, or the server's `Retry-After` when that is longer.
+pub fn next_retry_delay(
+    backoff: &mut Backoff,
+    attempt: u32,
+    max_retries: u32,
+    budget: Duration,
+    elapsed: Duration,
+    retry_after: Option<Duration>,
+) -> Option<Duration> {
+    if attempt > max_retries {
+        return None;
+    }
+    let delay = backoff.next_delay().max(retry_after.unwrap_or_default());
+    (elapsed + delay <= budget).then_some(delay)
 }
 
 /// Why a request is retried (a metric label).
@@ -97,6 +132,45 @@ mod tests {
             let d = b.next_delay();
             assert!(d >= ceiling / 2 && d <= ceiling, "{d:?} outside [{:?}, {ceiling:?}]", ceiling / 2);
         }
+    }
+
+    #[test]
+    fn retry_backoff_is_capped_at_a_few_seconds() {
+        let mut b = BackoffPolicy::RETRY.start();
+        let ceilings: Vec<u128> = (0..8).map(|_| (b.ceiling().as_millis(), b.next_delay()).0).collect();
+        assert_eq!(ceilings, [200, 400, 800, 1600, 3200, 4000, 4000, 4000]);
+    }
+
+    #[test]
+    fn retry_after_accepts_seconds_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z").unwrap().to_utc();
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        // The RFC 7231 example date, 30 s after `now`.
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), None, "in the past");
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("86400", now), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn retries_stop_at_the_count_or_the_time_budget_and_honour_retry_after() {
+        let budget = Duration::from_secs(120);
+        let mut b = BackoffPolicy::RETRY.start();
+        // Within the count and the budget: the jittered first backoff, in [100 ms, 200 ms].
+        let d = next_retry_delay(&mut b, 1, 10, budget, Duration::ZERO, None).unwrap();
+        assert!(d >= Duration::from_millis(100) && d <= Duration::from_millis(200), "{d:?}");
+        // A longer Retry-After wins over the backoff.
+        let d = next_retry_delay(&mut b, 2, 10, budget, Duration::ZERO, Some(Duration::from_secs(7)));
+        assert_eq!(d, Some(Duration::from_secs(7)));
+        // Past the count.
+        assert_eq!(next_retry_delay(&mut b, 11, 10, budget, Duration::ZERO, None), None);
+        // The wait (at least 400 ms now) would end past the budget.
+        assert_eq!(next_retry_delay(&mut b, 3, 10, budget, Duration::from_millis(119_700), None), None);
+        let d =
+            next_retry_delay(&mut b, 3, 10, budget, Duration::from_secs(60), Some(Duration::from_secs(61)));
+        assert_eq!(d, None, "a Retry-After beyond the budget gives up");
     }
 
     #[test]

@@ -50,6 +50,7 @@ impl Reporter {
         self.report.duration = self.started.elapsed();
         self.report.retries = self.stats.retries.load(Ordering::Relaxed);
         self.report.bytes = self.stats.bytes.load(Ordering::Relaxed);
+        self.report.decoded_bytes = self.stats.decoded_bytes.load(Ordering::Relaxed);
         self.report.rows = rows;
         self.report.outcome = outcome.to_string();
         tracing::debug!(
@@ -60,6 +61,7 @@ impl Reporter {
             rows,
             retries = self.report.retries,
             bytes = self.report.bytes,
+            decoded_bytes = self.report.decoded_bytes,
             duration_ms = self.report.duration.as_millis() as u64,
             "statement finished"
         );
@@ -201,6 +203,7 @@ impl Client {
                 duration: Default::default(),
                 retries: 0,
                 bytes: 0,
+                decoded_bytes: 0,
                 rows: 0,
                 outcome: String::new(),
             },

@@ -165,7 +165,7 @@ pub fn write_run(cat: &mut Catalog, account: &str, scopes: Vec<ScopeRun>) -> Run
         w.finish_scope(&scope, outcome, Some("01b0-handle")).unwrap();
     }
     let status = if partial { RunStatus::Partial } else { RunStatus::Complete };
-    w.commit(status, RunCounts { statements: 1, rows: 1 }).unwrap()
+    w.commit(status, RunCounts { statements: 1, rows: 1, retries: 2, bytes_received: 3 }).unwrap()
 }
 
 /// Group objects into the natural complete scopes (one per kind and parent), as a crawler would.
