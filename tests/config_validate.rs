@@ -129,6 +129,8 @@ fn env_overrides_change_typed_values() {
     // Defaults the example leaves out.
     assert_eq!(cfg.accounts[1].concurrency, 3);
     assert_eq!(cfg.accounts[1].statement_timeout, std::time::Duration::from_secs(600));
+    assert_eq!(cfg.accounts[1].max_retries, 10);
+    assert_eq!(cfg.accounts[1].retry_budget, std::time::Duration::from_secs(120));
     assert!(!cfg.accounts[1].filters.include_system_databases);
 }
 

@@ -148,7 +148,7 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
                 }
             }
             .map_err(|e| UsageError(e.to_string()))?;
-            builder.build()?
+            builder.config(crate::cli::run::crawler::client_config(acct)).build()?
         }
         None => settings.client(ClientConfig::default())?,
     };

@@ -15,7 +15,7 @@ use clap::Args;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-mod crawler;
+pub(crate) mod crawler;
 
 pub use crawler::CatalogCrawler;
 

@@ -284,6 +284,14 @@ pub struct AccountConfig {
     /// Where grants come from: `show` or `account_usage`.
     #[serde(default)]
     pub grant_source: GrantSource,
+    /// Retries of one SQL API request that failed transiently (429, 5xx, connection errors), each with the
+    /// same requestId so a statement never runs twice.
+    #[serde(default = "default_max_retries")]
+    pub max_retries: u32,
+    /// Time budget of one request's retries, from its first attempt; whichever of this and `max_retries`
+    /// is reached first ends the retrying.
+    #[serde(default = "default_retry_budget", with = "humantime_serde")]
+    pub retry_budget: Duration,
     /// What to crawl.
     #[serde(default)]
     pub filters: FiltersConfig,
@@ -300,6 +308,12 @@ fn default_concurrency() -> u32 {
 }
 fn default_statement_timeout() -> Duration {
     Duration::from_secs(600)
+}
+fn default_max_retries() -> u32 {
+    10
+}
+fn default_retry_budget() -> Duration {
+    Duration::from_secs(120)
 }
 
 /// `[accounts.filters]`

@@ -217,6 +217,17 @@ fn check_account(key: &str, a: &AccountConfig, p: &mut Problems) {
             "Snowflake's STATEMENT_TIMEOUT_IN_SECONDS allows at most 7 days",
         );
     }
+    if a.max_retries > 100 {
+        p.add(format!("{key}.max_retries"), a.max_retries, "must be at most 100");
+    }
+    positive(&format!("{key}.retry_budget"), a.retry_budget, p);
+    if a.retry_budget > Duration::from_secs(3_600) {
+        p.add(
+            format!("{key}.retry_budget"),
+            humantime_serde::re::humantime::format_duration(a.retry_budget),
+            "must be at most 1h (a request retried longer would outlive most schedules)",
+        );
+    }
     let f = &a.filters;
     for (field, patterns) in [
         ("include_databases", &f.include_databases),

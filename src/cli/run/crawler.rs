@@ -16,7 +16,7 @@ use crate::config::AccountConfig;
 use crate::crawl::{self, CrawlOptions, NoProgress};
 use crate::daemon::{AccountCrawler, ChangeEvent, CrawlFuture, RunContext, RunReport};
 use crate::metrics::{Metrics, RunStatus};
-use crate::sqlapi::{Client, Observer, StatementReport, TokenSource};
+use crate::sqlapi::{Client, ClientConfig, Observer, StatementReport, TokenSource};
 
 /// Crawls accounts into one catalog file.
 pub struct CatalogCrawler {
@@ -215,7 +215,16 @@ pub fn client_for(
     }
     .map_err(|e| e.to_string())?;
     let observer = Arc::new(MetricsObserver { metrics, account: account.name.clone() });
-    builder.observer(observer).build().map_err(|e| e.to_string())
+    builder.config(client_config(account)).observer(observer).build().map_err(|e| e.to_string())
+}
+
+/// The SQL API client settings an `[[accounts]]` entry asks for (retry limits); the rest are defaults.
+pub fn client_config(account: &AccountConfig) -> ClientConfig {
+    ClientConfig {
+        max_retries: account.max_retries,
+        retry_budget: account.retry_budget,
+        ..ClientConfig::default()
+    }
 }
 
 /// Feeds SQL API client events into Prometheus, labelled by account.
