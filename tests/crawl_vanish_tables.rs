@@ -223,3 +223,32 @@ async fn without_manage_grants_nothing_vanished_is_removed_and_the_gap_is_unveri
     }
     emu.shutdown().await;
 }
+
+/// The SHOW that verifies vanished tables pages by name like every single-parent SHOW listing: a revoked
+/// table on a later page is still found, so it is kept, and the drop is still removed.
+#[tokio::test]
+async fn the_verifying_show_paginates() {
+    let emu = setup(true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let paged = CrawlOptions { show_limit: 2, ..opts() };
+    crawl(&emu, &db, &paged).await;
+    let orders = objects_of(&db, "CORE", "ORDERS");
+    assert!(!orders.is_empty());
+    admin(&emu, "REVOKE ALL PRIVILEGES ON TABLE SALES.CORE.ORDERS FROM ROLE SNOWCAT_CRAWLER").await;
+    admin(&emu, "DROP TABLE SALES.CORE.SCRAP").await;
+    let r = crawl(&emu, &db, &paged).await;
+    assert_eq!(objects_of(&db, "CORE", "ORDERS"), orders, "{}", r.render_text());
+    let removed = changes(&db, r.run_id.unwrap(), "removed");
+    assert_eq!(removed, ["column/CORE.SCRAP.X", "column/CORE.SCRAP.Y", "table/CORE.SCRAP"]);
+    // CORE now has CUSTOMERS, ORDERS, ORDER_LINES, PRODUCTS: two full pages, then an empty one.
+    assert_eq!(
+        vanish_checks(&emu),
+        [
+            "SHOW TERSE TABLES IN SCHEMA \"SALES\".\"CORE\" LIMIT 2",
+            "SHOW TERSE TABLES IN SCHEMA \"SALES\".\"CORE\" LIMIT 2 FROM 'ORDERS'",
+            "SHOW TERSE TABLES IN SCHEMA \"SALES\".\"CORE\" LIMIT 2 FROM 'PRODUCTS'",
+        ]
+    );
+    emu.shutdown().await;
+}
