@@ -35,13 +35,13 @@ async fn admin(emu: &EmulatorHandle, sql: &str) {
 
 /// The sample account plus a throw-away table and view the crawler can see (future grants give it
 /// REFERENCES), and MANAGE GRANTS for the crawler when `manage_grants`.
-async fn setup(manage_grants: bool) -> EmulatorHandle {
+async fn setup(manage_grants: bool, info_limit: Option<usize>) -> EmulatorHandle {
     let mut sql = snowcat::emulator::sample_sql().to_string();
     sql.push_str("\nCREATE TABLE SALES.CORE.SCRAP (X INT, Y INT);\n");
     if manage_grants {
         sql.push_str("USE ROLE SECURITYADMIN;\nGRANT MANAGE GRANTS ON ACCOUNT TO ROLE SNOWCAT_CRAWLER;\n");
     }
-    start(Account::from_sql(&sql).unwrap(), 10_000, None).await
+    start(Account::from_sql(&sql).unwrap(), 10_000, info_limit).await
 }
 
 /// Between the runs: the crawler loses every privilege on CUSTOMERS (table) and ACTIVE_CUSTOMERS (view),
@@ -103,10 +103,14 @@ fn vanish_checks(emu: &EmulatorHandle) -> Vec<String> {
 }
 
 /// Crawl twice with nothing changed in between (no extra statement), apply [`CHANGES`], crawl again.
-async fn scenario(emu: &EmulatorHandle, db: &Path) -> (Vec<Object>, Vec<Object>, RunReport) {
-    let first = crawl(emu, db, &opts()).await;
+async fn scenario(
+    emu: &EmulatorHandle,
+    db: &Path,
+    opts: &CrawlOptions,
+) -> (Vec<Object>, Vec<Object>, RunReport) {
+    let first = crawl(emu, db, opts).await;
     assert_ne!(first.status, RunStatus::Failed, "{}", first.render_text());
-    let again = crawl(emu, db, &opts()).await;
+    let again = crawl(emu, db, opts).await;
     assert!(again.changes.is_empty(), "{}", again.render_text());
     assert_eq!(vanish_checks(emu), Vec::<String>::new(), "nothing vanished: no extra statement");
     let customers = objects_of(db, "CORE", "CUSTOMERS");
@@ -117,25 +121,57 @@ async fn scenario(emu: &EmulatorHandle, db: &Path) -> (Vec<Object>, Vec<Object>,
     for sql in CHANGES {
         admin(emu, sql).await;
     }
-    let r = crawl(emu, db, &opts()).await;
+    let r = crawl(emu, db, opts).await;
     assert_eq!(r.status, RunStatus::Partial, "{}", r.render_text());
     (customers, active, r)
 }
 
 #[tokio::test]
 async fn with_manage_grants_a_revoked_table_is_a_gap_and_a_dropped_one_is_removed() {
-    let emu = setup(true).await;
+    let emu = setup(true, None).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    let (customers, active, r) = scenario(&emu, &db).await;
+    let (customers, active, r) = scenario(&emu, &db, &opts()).await;
+    assert_kept_and_removed(&db, &r, &customers, &active);
+    // One SHOW per affected schema and kind, nothing for the others.
+    assert_eq!(
+        vanish_checks(&emu),
+        [
+            "SHOW TERSE TABLES IN SCHEMA \"SALES\".\"CORE\" LIMIT 10000",
+            "SHOW TERSE VIEWS IN SCHEMA \"SALES\".\"REPORTING\" LIMIT 10000"
+        ]
+    );
+    emu.shutdown().await;
+}
+
+/// The same when COLUMNS answers 090030 (20-row threshold) database-wide and for SALES.CORE: the per-schema
+/// (SALES.REPORTING) and two-table batch (SALES.CORE) fallbacks ledger the kept tables' columns the same way.
+#[tokio::test]
+async fn with_manage_grants_and_column_fallbacks_the_outcome_is_the_same() {
+    let emu = setup(true, Some(20)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let (customers, active, r) = scenario(&emu, &db, &CrawlOptions { column_batch: 2, ..opts() }).await;
+    assert_kept_and_removed(&db, &r, &customers, &active);
+    let all = statements(&emu);
+    let columns_of = |schema: &str| {
+        let schema = format!("TABLE_SCHEMA = '{schema}'");
+        all.iter().filter(move |s| s.contains("INFORMATION_SCHEMA.COLUMNS") && s.contains(&schema))
+    };
+    assert!(columns_of("REPORTING").count() >= 3, "per schema in every crawl");
+    assert!(columns_of("CORE").filter(|s| s.contains("TABLE_NAME IN (")).count() >= 6, "batches too");
+    emu.shutdown().await;
+}
+
+fn assert_kept_and_removed(db: &Path, r: &RunReport, customers: &[Object], active: &[Object]) {
     let run = r.run_id.unwrap();
 
     // The revoked table and view are kept exactly as they were, columns and constraints included.
-    assert_eq!(objects_of(&db, "CORE", "CUSTOMERS"), customers);
-    assert_eq!(objects_of(&db, "REPORTING", "ACTIVE_CUSTOMERS"), active);
+    assert_eq!(objects_of(db, "CORE", "CUSTOMERS"), customers);
+    assert_eq!(objects_of(db, "REPORTING", "ACTIVE_CUSTOMERS"), active);
     // The real drops are removed (with their columns), and so is the dropped column; nothing else.
     assert_eq!(
-        changes(&db, run, "removed"),
+        changes(db, run, "removed"),
         [
             "column/CORE.PRODUCTS.WEIGHT_KG",
             "column/CORE.SCRAP.X",
@@ -147,17 +183,9 @@ async fn with_manage_grants_a_revoked_table_is_a_gap_and_a_dropped_one_is_remove
         "{}",
         r.render_text()
     );
-    let modified = changes(&db, run, "modified");
+    let modified = changes(db, run, "modified");
     assert!(modified.iter().all(|c| c == "table/CORE.PRODUCTS"), "only the altered table: {modified:?}");
 
-    // One SHOW per affected schema and kind, nothing for the others.
-    assert_eq!(
-        vanish_checks(&emu),
-        [
-            "SHOW TERSE TABLES IN SCHEMA \"SALES\".\"CORE\" LIMIT 10000",
-            "SHOW TERSE VIEWS IN SCHEMA \"SALES\".\"REPORTING\" LIMIT 10000"
-        ]
-    );
     // The gap names the hidden objects, in the report and in coverage_v.
     for (scope, name) in [("tables:SALES.CORE", "CUSTOMERS"), ("tables:SALES.REPORTING", "ACTIVE_CUSTOMERS")]
     {
@@ -165,7 +193,7 @@ async fn with_manage_grants_a_revoked_table_is_a_gap_and_a_dropped_one_is_remove
         assert_eq!((gap.outcome.as_str(), gap.code.as_deref()), ("denied", Some("not_visible")), "{gap:?}");
         assert!(gap.message.as_deref().is_some_and(|m| m.contains(name) && m.contains("SHOW")), "{gap:?}");
     }
-    let cov = coverage(&db);
+    let cov = coverage(db);
     let denied = |s: &str| (s.to_string(), "denied".to_string(), Some("not_visible".to_string()));
     for scope in [
         "tables:SALES.CORE",
@@ -176,16 +204,15 @@ async fn with_manage_grants_a_revoked_table_is_a_gap_and_a_dropped_one_is_remove
         assert!(cov.contains(&denied(scope)), "{scope} missing from {cov:?}");
     }
     assert!(!cov.iter().any(|(s, ..)| s.contains("PRODUCTS") || s.contains("SCRAP")), "{cov:?}");
-    emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn without_manage_grants_nothing_vanished_is_removed_and_the_gap_is_unverified() {
-    let emu = setup(false).await;
+    let emu = setup(false, None).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let before: Vec<ObjectKey> = {
-        let (_, _, r) = scenario(&emu, &db).await;
+        let (_, _, r) = scenario(&emu, &db, &opts()).await;
         let run = r.run_id.unwrap();
         // Only the column dropped from a table the role still sees is removed.
         assert_eq!(changes(&db, run, "removed"), ["column/CORE.PRODUCTS.WEIGHT_KG"], "{}", r.render_text());
@@ -228,7 +255,7 @@ async fn without_manage_grants_nothing_vanished_is_removed_and_the_gap_is_unveri
 /// table on a later page is still found, so it is kept, and the drop is still removed.
 #[tokio::test]
 async fn the_verifying_show_paginates() {
-    let emu = setup(true).await;
+    let emu = setup(true, None).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let paged = CrawlOptions { show_limit: 2, ..opts() };
