@@ -279,3 +279,55 @@ async fn the_verifying_show_paginates() {
     );
     emu.shutdown().await;
 }
+
+/// Benchmark (ignored; `cargo test --test crawl_vanish_tables -- --ignored --nocapture`, table count from
+/// `SNOWCAT_BENCH_TABLES`, default 10,000 tables x 20 columns): what reading the previous state at crawl
+/// start costs with the narrow read (databases, schemas, tables) against streaming the whole last run.
+#[tokio::test]
+#[ignore]
+async fn bench_previous_state_read() {
+    use snowcat::catalog::{Column, Database, RunCounts, Schema, ScopeKey, Table};
+    let n: usize = std::env::var("SNOWCAT_BENCH_TABLES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut cat = Catalog::open(&path).unwrap();
+    let mut w = cat.begin_run("acct").unwrap();
+    w.put(&ScopeKey::Databases, [Object::Database(Database { name: "D".into(), ..Default::default() })])
+        .unwrap();
+    let schemas: Vec<Object> = (0..10)
+        .map(|s| Object::Schema(Schema { database: "D".into(), name: format!("S{s}"), ..Default::default() }))
+        .collect();
+    w.put(&ScopeKey::Schemas { database: "D".into() }, schemas).unwrap();
+    for t in 0..n {
+        let (s, name) = (format!("S{}", t % 10), format!("T{t:07}"));
+        let scope = ScopeKey::Tables { database: "D".into(), schema: None };
+        let table = Table { database: "D".into(), schema: s.clone(), name: name.clone(), ..Table::default() };
+        w.put(&scope, [Object::Table(Table { table_type: "BASE TABLE".into(), ..table })]).unwrap();
+        let cols = (0..20).map(|c| {
+            let col =
+                Column { database: "D".into(), schema: s.clone(), table: name.clone(), ..Column::default() };
+            Object::Column(Column { name: format!("C{c:02}"), data_type: "NUMBER".into(), ..col })
+        });
+        w.put(&ScopeKey::Columns { database: "D".into(), schema: None, table: None }, cols).unwrap();
+    }
+    w.commit(RunStatus::Complete, RunCounts::default()).unwrap();
+    let cat = Catalog::open_read_only(&path).unwrap();
+    let (mut all, mut narrow) = (0usize, 0usize);
+    let started = std::time::Instant::now();
+    cat.for_each_at("acct", None, |_, _| {
+        all += 1;
+        Ok(())
+    })
+    .unwrap();
+    let whole = started.elapsed();
+    let started = std::time::Instant::now();
+    let kinds = [ObjectKind::Database, ObjectKind::Schema, ObjectKind::Table];
+    cat.for_each_current("acct", &kinds, |_, _| {
+        narrow += 1;
+        Ok(())
+    })
+    .unwrap();
+    let current = started.elapsed();
+    println!("whole last run: {all} objects in {whole:?}; databases+schemas+tables: {narrow} in {current:?}");
+    assert_eq!(narrow, 1 + 10 + n);
+}
