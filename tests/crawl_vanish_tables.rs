@@ -331,3 +331,26 @@ async fn bench_previous_state_read() {
     println!("whole last run: {all} objects in {whole:?}; databases+schemas+tables: {narrow} in {current:?}");
     assert_eq!(narrow, 1 + 10 + n);
 }
+
+/// SHOW TABLES does not list external tables, so one gone from INFORMATION_SCHEMA cannot be verified even
+/// with MANAGE GRANTS: it is kept and the schema's listing says `unverified`; no SHOW is spent on it.
+#[tokio::test]
+async fn a_vanished_external_table_is_unverified_even_with_manage_grants() {
+    let emu = setup(true, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    admin(&emu, "GRANT REFERENCES ON EXTERNAL TABLE SALES.STAGING.EXT_CLICKS TO ROLE SNOWCAT_CRAWLER").await;
+    crawl(&emu, &db, &opts()).await;
+    let ext = objects_of(&db, "STAGING", "EXT_CLICKS");
+    assert!(ext.iter().any(|o| o.kind() == ObjectKind::Column), "{ext:?}");
+    admin(&emu, "REVOKE ALL PRIVILEGES ON EXTERNAL TABLE SALES.STAGING.EXT_CLICKS FROM ROLE SNOWCAT_CRAWLER")
+        .await;
+    let r = crawl(&emu, &db, &opts()).await;
+    assert_eq!(objects_of(&db, "STAGING", "EXT_CLICKS"), ext, "{}", r.render_text());
+    assert!(changes(&db, r.run_id.unwrap(), "removed").is_empty());
+    let gap = r.gaps.iter().find(|g| g.scope == "tables:SALES.STAGING").expect("a gap");
+    assert_eq!((gap.outcome.as_str(), gap.code.as_deref()), ("denied", Some("unverified")), "{gap:?}");
+    assert!(gap.message.as_deref().is_some_and(|m| m.contains("EXT_CLICKS")), "{gap:?}");
+    assert!(vanish_checks(&emu).is_empty(), "{:?}", vanish_checks(&emu));
+    emu.shutdown().await;
+}

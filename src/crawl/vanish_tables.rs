@@ -5,7 +5,8 @@
 //! - with full SHOW visibility (see `vanish::visibility`), `SHOW TERSE TABLES` / `SHOW TERSE VIEWS IN SCHEMA`
 //!   (paginated, only the kinds that vanished) tells them apart: an object SHOW still lists is hidden, not
 //!   dropped (`denied`/`not_visible`, kept); one it does not list was dropped (its own `table:` scope
-//!   completes, so it alone is removed). External tables are not in SHOW TABLES and stay `unverified`;
+//!   completes, so it alone is removed). External tables (and unknown types) are in neither SHOW, so they
+//!   stay `unverified`;
 //! - without it, nothing can be told apart: the schema's listing is `denied`/`unverified`, nothing kept is
 //!   removed.
 //!
@@ -33,12 +34,15 @@ pub struct Vanished {
     pub kept: BTreeSet<String>,
 }
 
-fn is_view(table_type: &str) -> bool {
-    table_type.to_ascii_uppercase().contains("VIEW")
-}
-
-fn is_external(table_type: &str) -> bool {
-    table_type.to_ascii_uppercase().contains("EXTERNAL")
+/// The SHOW that lists an object of this INFORMATION_SCHEMA `TABLE_TYPE` (metadata-shapes 7), or `None` for
+/// a type neither SHOW TABLES nor SHOW VIEWS lists (external tables) or an unknown one: those cannot be
+/// verified, so they are never reported removed from here.
+fn listed_by(table_type: &str) -> Option<SchemaObjects> {
+    match table_type.to_ascii_uppercase().as_str() {
+        "BASE TABLE" | "TEMPORARY TABLE" | "EVENT TABLE" => Some(SchemaObjects::Tables),
+        "VIEW" | "MATERIALIZED VIEW" => Some(SchemaObjects::Views),
+        _ => None,
+    }
 }
 
 /// Check `db`.`schema`, whose complete listing returned `listed`; `None` when nothing vanished.
@@ -74,8 +78,8 @@ pub async fn check(
         return Ok(Some(Vanished { outcome, dropped: Vec::new(), kept: all }));
     }
     let mut shown = BTreeSet::new();
-    for (what, wanted) in [(SchemaObjects::Tables, false), (SchemaObjects::Views, true)] {
-        if !gone.values().any(|t| is_view(t) == wanted && !is_external(t)) {
+    for what in [SchemaObjects::Tables, SchemaObjects::Views] {
+        if !gone.values().any(|t| listed_by(t) == Some(what)) {
             continue;
         }
         match names_in_schema(ctx, what, db, schema).await? {
@@ -83,14 +87,15 @@ pub async fn check(
             Err(f) => return Ok(Some(Vanished { outcome: f.outcome(), dropped: Vec::new(), kept: all })),
         }
     }
-    let external: Vec<&str> = gone.iter().filter(|(_, t)| is_external(t)).map(|(n, _)| *n).collect();
+    let unverifiable: Vec<&str> =
+        gone.iter().filter(|(_, t)| listed_by(t).is_none()).map(|(n, _)| *n).collect();
     let hidden: Vec<&str> = gone.keys().filter(|n| shown.contains(**n)).copied().collect();
     let dropped: Vec<String> = gone
         .iter()
-        .filter(|(n, t)| !is_external(t) && !shown.contains(**n))
+        .filter(|(n, t)| listed_by(t).is_some() && !shown.contains(**n))
         .map(|(n, _)| n.to_string())
         .collect();
-    let kept: BTreeSet<String> = hidden.iter().chain(&external).map(|n| n.to_string()).collect();
+    let kept: BTreeSet<String> = hidden.iter().chain(&unverifiable).map(|n| n.to_string()).collect();
     let mut parts = Vec::new();
     if let Some(h) = hidden.first() {
         parts.push(format!(
@@ -99,11 +104,11 @@ pub async fn check(
             hidden.len()
         ));
     }
-    if let Some(x) = external.first() {
+    if let Some(x) = unverifiable.first() {
         parts.push(format!(
-            "{} external table(s) no longer in INFORMATION_SCHEMA (e.g. {x}) cannot be checked with SHOW \
-             TABLES, so none is reported removed",
-            external.len()
+            "{} external (or unknown-type) table(s) no longer in INFORMATION_SCHEMA (e.g. {x}) cannot be \
+             checked with SHOW TABLES or SHOW VIEWS, so none is reported removed",
+            unverifiable.len()
         ));
     }
     let outcome = if parts.is_empty() {
