@@ -18,6 +18,10 @@ pub enum ScopeKey {
     Schemas { database: String },
     /// Tables and views of a database, or of one schema.
     Tables { database: String, schema: Option<String> },
+    /// One table or view, checked on its own (e.g. a table gone from INFORMATION_SCHEMA that SHOW TABLES
+    /// confirmed dropped while others of its schema are only hidden). Label `table:D.S.T`, distinct from
+    /// the `tables:` labels so it never shares a ledger row with a schema-wide listing.
+    Table { database: String, schema: String, table: String },
     /// Columns of a database, of one schema, or of one table.
     Columns { database: String, schema: Option<String>, table: Option<String> },
     /// SHOW <type> KEYS IN ACCOUNT | DATABASE d | SCHEMA d.s.
@@ -81,6 +85,9 @@ impl ScopeKey {
                 }
                 Coverage::new(K::Table, &f)
             }
+            ScopeKey::Table { database, schema, table } => {
+                Coverage::new(K::Table, &[(0, database), (1, schema), (2, table)])
+            }
             ScopeKey::Columns { database, schema, table } => {
                 let mut f = vec![(0, database.as_str())];
                 if let Some(s) = schema {
@@ -127,6 +134,7 @@ impl ScopeKey {
             ScopeKey::Databases => "databases".into(),
             ScopeKey::Schemas { database } => format!("schemas:{database}"),
             ScopeKey::Tables { database, schema } => format!("tables:{}", opt(database, schema)),
+            ScopeKey::Table { database, schema, table } => format!("table:{database}.{schema}.{table}"),
             ScopeKey::Columns { database, schema, table } => {
                 let s = opt(database, schema);
                 format!("columns:{}", if schema.is_some() { opt(&s, table) } else { s })

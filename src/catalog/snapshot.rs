@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 
 use super::diff::key_from_row;
 use super::error::{CatalogError, Result};
-use super::model::{Object, ObjectKey};
+use super::model::{Object, ObjectKey, ObjectKind};
 use super::store::Catalog;
 
 /// Statuses of runs whose versions and changes are visible to readers.
@@ -87,5 +87,108 @@ impl Catalog {
             f(&key, obj)?;
         }
         Ok(())
+    }
+
+    /// Stream the current objects of `account` of the given `kinds` (the state after its latest committed
+    /// run: uncommitted runs write no versions) in key order. Reads only those kinds through the
+    /// `versions_current` index, so listing databases, schemas and tables never touches the columns.
+    pub fn for_each_current(
+        &self,
+        account: &str,
+        kinds: &[ObjectKind],
+        mut f: impl FnMut(&ObjectKey, Object) -> Result<()>,
+    ) -> Result<()> {
+        let Some(acc) = self.account_id(account, false)? else { return Ok(()) };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, p1, p2, p3, p4, p5, attrs FROM versions
+             WHERE account_id = ?1 AND kind = ?2 AND end_run IS NULL ORDER BY p1, p2, p3, p4, p5",
+        )?;
+        let mut sorted: Vec<ObjectKind> = kinds.to_vec();
+        sorted.sort_by_key(|k| k.as_str());
+        sorted.dedup();
+        for kind in sorted {
+            let mut rows = stmt.query(rusqlite::params![acc, kind.as_str()])?;
+            while let Some(row) = rows.next()? {
+                let Some(key) = key_from_row(row, 0)? else { continue };
+                let attrs: String = row.get(6)?;
+                f(&key, Object::from_stored(&key, &attrs)?)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Column, Database, RunCounts, RunStatus, Schema, ScopeKey, ScopeOutcome, Table};
+
+    fn table(name: &str) -> Object {
+        let t = Table { database: "D".into(), schema: "S".into(), name: name.into(), ..Table::default() };
+        Object::Table(Table { table_type: "BASE TABLE".into(), ..t })
+    }
+
+    fn column(table: &str) -> Object {
+        let c = Column {
+            database: "D".into(),
+            schema: "S".into(),
+            table: table.into(),
+            name: "C".into(),
+            ..Default::default()
+        };
+        Object::Column(Column { data_type: "NUMBER".into(), ..c })
+    }
+
+    /// Run 1 records D.S.{T1, T2, T3}; run 2 sees only T1, ledgers the schema listing denied and T2 on its
+    /// own as complete: T2 (and its column) is removed, T3 is kept, and the current read agrees.
+    #[test]
+    fn a_per_table_scope_removes_only_that_table_and_current_reads_only_the_asked_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cat = Catalog::open(dir.path().join("c.db")).unwrap();
+        let tables = ScopeKey::Tables { database: "D".into(), schema: Some("S".into()) };
+        let columns = ScopeKey::Columns { database: "D".into(), schema: Some("S".into()), table: None };
+        let mut w = cat.begin_run("a").unwrap();
+        w.put(&ScopeKey::Databases, [Object::Database(Database { name: "D".into(), ..Default::default() })])
+            .unwrap();
+        let s = Schema { database: "D".into(), name: "S".into(), ..Default::default() };
+        w.put(&ScopeKey::Schemas { database: "D".into() }, [Object::Schema(s)]).unwrap();
+        w.put(&tables, ["T1", "T2", "T3"].map(table)).unwrap();
+        w.put(&columns, ["T1", "T2", "T3"].map(column)).unwrap();
+        w.commit(RunStatus::Complete, RunCounts::default()).unwrap();
+
+        let mut w = cat.begin_run("a").unwrap();
+        w.put(&tables, [table("T1")]).unwrap();
+        let denied = ScopeOutcome::Denied { code: "not_visible".into(), message: "hidden".into() };
+        w.finish_scope(&tables, denied, None).unwrap();
+        let t2 = ScopeKey::Table { database: "D".into(), schema: "S".into(), table: "T2".into() };
+        assert_eq!(t2.label(), "table:D.S.T2");
+        w.finish_scope(&t2, ScopeOutcome::Complete, None).unwrap();
+        let summary = w.commit(RunStatus::Partial, RunCounts::default()).unwrap();
+        assert_eq!(summary.total_changes(), 2, "T2 and its column: {summary:?}");
+
+        let mut seen = Vec::new();
+        cat.for_each_current("a", &[ObjectKind::Table, ObjectKind::Database], |k, _| {
+            seen.push((k.kind, k.parts[..3].join(".")));
+            Ok(())
+        })
+        .unwrap();
+        let want =
+            [(ObjectKind::Database, "D.."), (ObjectKind::Table, "D.S.T1"), (ObjectKind::Table, "D.S.T3")];
+        assert_eq!(seen, want.map(|(k, n)| (k, n.to_string())));
+        let at: Vec<_> = cat
+            .snapshot("a", None)
+            .unwrap()
+            .into_iter()
+            .filter(|o| matches!(o.kind(), ObjectKind::Table | ObjectKind::Database))
+            .map(|o| (o.kind(), o.key().parts[..3].join(".")))
+            .collect();
+        assert_eq!(at, seen, "the current read is the latest snapshot, narrowed");
+        let mut none = 0;
+        cat.for_each_current("other", &[ObjectKind::Table], |_, _| {
+            none += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(none, 0);
     }
 }

@@ -20,7 +20,7 @@ pub struct Ctx<'a> {
     pub opts: &'a CrawlOptions,
     pub counts: Mutex<BTreeMap<ObjectKind, u64>>,
     pub gaps: Mutex<Vec<CoverageGap>>,
-    /// Databases and schemas current after the last committed run.
+    /// Databases, schemas and tables current after the last committed run.
     pub previous: Previous,
     pub visibility: Visibility,
 }

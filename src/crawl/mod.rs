@@ -4,7 +4,8 @@
 //! Entry point: [`crawl`]. Layout: `plan` (account-level statements), `plan_db` (per database), `keys`
 //! (constraints), `plan_usage` (ACCOUNT_USAGE grants), `exec` (concurrency, tags, errors), `map` (rows ->
 //! objects), `sink` (the catalog writer thread), `vanish` (databases/schemas gone since the last run: a drop
-//! or a revoked grant), `filters`, `report`, `statements` (SQL text).
+//! or a revoked grant), `vanish_tables` (the same for tables and views), `filters`, `report`, `statements`
+//! (SQL text).
 
 mod ctx;
 pub mod exec;
@@ -19,6 +20,7 @@ pub mod report;
 pub mod sink;
 pub mod statements;
 mod vanish;
+mod vanish_tables;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -5,7 +5,9 @@
 //!
 //! Tables and columns are ledgered per schema, so one denied or filtered schema never makes the database's
 //! other schemas incomplete; a schema gone since the last run that the role cannot verify as dropped (see
-//! `vanish`) gets `unverified` table/column scopes too. Must not touch SQLite or HTTP directly.
+//! `vanish`) gets `unverified` table/column scopes too. Tables and views gone from a schema's complete
+//! listing are checked by `vanish_tables` before they may be removed; a schema that keeps some ledgers its
+//! columns per table. Must not touch SQLite or HTTP directly.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -190,6 +192,7 @@ pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, Crawl
     for s in crawled.iter().chain(names.keys()) {
         outcome.entry(s.clone()).or_insert(ScopeOutcome::Complete);
     }
+    let split = vanished_tables(ctx, db, &crawled, &names, &mut outcome).await?;
     // A schema that vanished unverified keeps its tables, columns and constraints: its scopes (and so the
     // database's constraint coverage, which narrows to per-schema) are not complete.
     for (s, o) in vanished {
@@ -199,9 +202,44 @@ pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, Crawl
         ctx.finish(&tables_scope(db, s), kind_filtered(ctx, o), None).await?;
     }
     if f.kinds.columns {
-        columns(ctx, db, &outcome, &names).await?;
+        columns(ctx, db, &outcome, &names, &split).await?;
     }
     Ok(DbCoverage::Schemas(outcome))
+}
+
+/// Tables and views gone from the complete listing of a schema since the last run (see `vanish_tables`):
+/// a schema with some kept gets their outcome (so its constraints are not ledgered complete either), its
+/// verified drops get their own complete `table:` scope, and it comes back in the map with the kept
+/// names, whose columns are then ledgered per table. Only when tables and views are both crawled (else the
+/// listing is `filtered` and removes nothing anyway).
+async fn vanished_tables(
+    ctx: &Ctx<'_>,
+    db: &str,
+    crawled: &BTreeSet<String>,
+    names: &BTreeMap<String, Vec<String>>,
+    outcome: &mut BTreeMap<String, ScopeOutcome>,
+) -> Result<BTreeMap<String, BTreeSet<String>>, CrawlError> {
+    let mut split = BTreeMap::new();
+    if !(ctx.opts.filters.kinds.tables && ctx.opts.filters.kinds.views) {
+        return Ok(split);
+    }
+    for s in crawled {
+        if !outcome.get(s).is_some_and(ScopeOutcome::is_complete) {
+            continue;
+        }
+        let listed = names.get(s).map(Vec::as_slice).unwrap_or_default();
+        let Some(v) = super::vanish_tables::check(ctx, db, s, listed).await? else { continue };
+        if v.outcome.is_complete() {
+            continue;
+        }
+        for t in &v.dropped {
+            let scope = ScopeKey::Table { database: db.to_string(), schema: s.clone(), table: t.clone() };
+            ctx.finish(&scope, ScopeOutcome::Complete, None).await?;
+        }
+        outcome.insert(s.clone(), v.outcome);
+        split.insert(s.clone(), v.kept);
+    }
+    Ok(split)
 }
 
 /// With tables or views switched off, a listing is not authoritative for the other kind's stored objects:
@@ -239,55 +277,92 @@ async fn columns_stmt(
     Ok(Ok(()))
 }
 
+/// Ledger the columns listing of schema `s`: as one scope, or (`per_table`, a schema with kept vanished
+/// tables) one scope per listed table.
+async fn finish_columns(
+    ctx: &Ctx<'_>,
+    db: &str,
+    s: &str,
+    per_table: Option<&BTreeSet<&str>>,
+    o: ScopeOutcome,
+) -> Result<(), CrawlError> {
+    match per_table {
+        None => ctx.finish(&columns_scope(db, s, None), o, None).await,
+        Some(tables) => {
+            for t in tables {
+                ctx.finish(&columns_scope(db, s, Some(t)), o.clone(), None).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Columns of every schema whose tables were listed: complete schemas as one scope each; schemas with kept
+/// vanished tables (`split`) table by table, so the kept tables' columns stay and the others' still update.
 async fn columns(
     ctx: &Ctx<'_>,
     db: &str,
     tables_outcome: &BTreeMap<String, ScopeOutcome>,
     names: &BTreeMap<String, Vec<String>>,
+    split: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<(), CrawlError> {
     let kept: BTreeMap<&str, BTreeSet<&str>> =
         names.iter().map(|(s, ts)| (s.as_str(), ts.iter().map(String::as_str).collect())).collect();
-    let complete: Vec<&String> =
-        tables_outcome.iter().filter(|(_, o)| o.is_complete()).map(|(s, _)| s).collect();
-    for (s, o) in tables_outcome {
-        if !o.is_complete() {
-            ctx.finish(&columns_scope(db, s, None), o.clone(), None).await?;
+    let none = BTreeSet::new();
+    let per_table = |s: &str| split.contains_key(s).then(|| kept.get(s).unwrap_or(&none));
+    // (schema, per-table tables) of every schema whose columns are listed.
+    let listing: Vec<(&String, Option<&BTreeSet<&str>>)> = tables_outcome
+        .iter()
+        .filter(|(s, o)| o.is_complete() || split.contains_key(*s))
+        .map(|(s, _)| (s, per_table(s)))
+        .collect();
+    for (s, o) in tables_outcome.iter().filter(|(_, o)| !o.is_complete()) {
+        match split.get(s) {
+            None => ctx.finish(&columns_scope(db, s, None), o.clone(), None).await?,
+            Some(hidden) => {
+                for t in hidden {
+                    ctx.finish(&columns_scope(db, s, Some(t)), o.clone(), None).await?;
+                }
+            }
         }
     }
     let has = |s: &str, t: &str| kept.get(s).is_some_and(|ts| ts.contains(t));
     let is_complete = |s: &str| tables_outcome.get(s).is_some_and(ScopeOutcome::is_complete);
-    let by_schema = |s: &str, t: &str| (is_complete(s) && has(s, t)).then(|| columns_scope(db, s, None));
+    let route = |s: &str, t: &str| match has(s, t) {
+        true if is_complete(s) => Some(columns_scope(db, s, None)),
+        true if split.contains_key(s) => Some(columns_scope(db, s, Some(t))),
+        _ => None,
+    };
+    let complete = kind_filtered(ctx, &ScopeOutcome::Complete);
     let stmt = sql::columns(db, None, None, None, None).map_err(internal)?;
-    match columns_stmt(ctx, stmt, &by_schema).await? {
+    match columns_stmt(ctx, stmt, &route).await? {
         Ok(()) => {
-            for s in complete {
-                ctx.finish(&columns_scope(db, s, None), kind_filtered(ctx, &ScopeOutcome::Complete), None)
-                    .await?;
+            for (s, pt) in listing {
+                finish_columns(ctx, db, s, pt, complete.clone()).await?;
             }
             return Ok(());
         }
         Err(Failure::TooMuchData) => {}
         Err(fail) => {
-            for s in complete {
-                ctx.finish(&columns_scope(db, s, None), fail.outcome(), None).await?;
+            for (s, pt) in listing {
+                finish_columns(ctx, db, s, pt, fail.outcome()).await?;
             }
             return Ok(());
         }
     }
     // 090030: per schema, then exact table-name batches.
-    ctx.exec.plan(complete.len() as u64);
-    for s in complete {
+    ctx.exec.plan(listing.len() as u64);
+    for (s, pt) in listing {
         let stmt = sql::columns(db, Some(s), None, None, None).map_err(internal)?;
-        let one = |sc: &str, t: &str| (sc == s && has(sc, t)).then(|| columns_scope(db, s, None));
+        let one = |sc: &str, t: &str| if sc == s { route(sc, t) } else { None };
         match columns_stmt(ctx, stmt, &one).await? {
             Ok(()) => {
-                ctx.finish(&columns_scope(db, s, None), kind_filtered(ctx, &ScopeOutcome::Complete), None)
-                    .await?;
+                finish_columns(ctx, db, s, pt, complete.clone()).await?;
                 continue;
             }
             Err(Failure::TooMuchData) => {}
             Err(fail) => {
-                ctx.finish(&columns_scope(db, s, None), fail.outcome(), None).await?;
+                finish_columns(ctx, db, s, pt, fail.outcome()).await?;
                 continue;
             }
         }
@@ -300,7 +375,7 @@ async fn columns(
                 |sc: &str, t: &str| (sc == s && chunk.contains(&t)).then(|| columns_scope(db, s, Some(t)));
             let r = columns_stmt(ctx, stmt, &per_table).await?;
             let o = match r {
-                Ok(()) => kind_filtered(ctx, &ScopeOutcome::Complete),
+                Ok(()) => complete.clone(),
                 Err(fail) => fail.outcome(),
             };
             for t in chunk {

@@ -303,6 +303,31 @@ pub fn show_schemas(
     Ok(format!("SHOW SCHEMAS{}{scope}{}", show_like(like), show_page(limit, from)?))
 }
 
+/// What a per-schema name listing shows: `SHOW TABLES` (tables of every kind but external) or `SHOW VIEWS`
+/// (views and materialized views).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaObjects {
+    Tables,
+    Views,
+}
+
+/// `SHOW TERSE {TABLES | VIEWS} IN SCHEMA "d"."s" LIMIT n [FROM 'name']`: the names SHOW lists in one schema
+/// (all of them for a role with MANAGE GRANTS, whatever its privileges on each). TERSE keeps the rows small;
+/// paginating by name is safe because every row shares the one schema (metadata-shapes 1.2).
+pub fn show_in_schema(
+    what: SchemaObjects,
+    database: &str,
+    schema: &str,
+    limit: u32,
+    from: Option<&str>,
+) -> Result<String, StatementError> {
+    let word = match what {
+        SchemaObjects::Tables => "TABLES",
+        SchemaObjects::Views => "VIEWS",
+    };
+    Ok(format!("SHOW TERSE {word} IN SCHEMA {}{}", path(&[database, schema]), show_page(Some(limit), from)?))
+}
+
 /// Tool `show-warehouses`: `SHOW WAREHOUSES [LIKE]` (no pagination exists; silently capped at 10,000).
 pub fn show_warehouses(like: Option<&str>) -> String {
     format!("SHOW WAREHOUSES{}", show_like(like))
@@ -493,5 +518,10 @@ mod tests {
             show_grants(&GrantView::OnObject { object_type: "TABLE; DROP".into(), name: vec![] }).is_err()
         );
         assert_eq!(show_future_grants("D", Some("S")), "SHOW FUTURE GRANTS IN SCHEMA \"D\".\"S\"");
+        assert_eq!(
+            show_in_schema(SchemaObjects::Views, "D", "s\"x", 500, Some("V'1")).unwrap(),
+            "SHOW TERSE VIEWS IN SCHEMA \"D\".\"s\"\"x\" LIMIT 500 FROM 'V''1'"
+        );
+        assert!(show_in_schema(SchemaObjects::Tables, "D", "S", 0, None).is_err());
     }
 }

@@ -1,12 +1,13 @@
 //! Vanished containers: a database or schema that the last committed run had current but this run's SHOW
-//! listing no longer shows. A role without MANAGE GRANTS cannot tell a drop from a revoked USAGE grant
+//! listing no longer shows (tables and views gone from INFORMATION_SCHEMA are `vanish_tables`). A role without MANAGE GRANTS cannot tell a drop from a revoked USAGE grant
 //! (both disappear from SHOW, both answer 002003), so such a listing is ledgered `denied`/`unverified`
 //! instead of `complete` and nothing in it is reported removed. With full SHOW visibility (ACCOUNTADMIN,
 //! SECURITYADMIN, or MANAGE GRANTS on ACCOUNT held directly or through granted roles) the vanishing is a
 //! real drop and the listing completes as usual.
 //!
-//! Reads the previous state once at crawl start through the catalog's public read API; runs the grant
-//! checks only when something vanished. Must not write to the catalog.
+//! Reads the previous databases, schemas and tables once at crawl start through the catalog's public read
+//! API (current versions of those kinds only, never the columns); runs the grant checks only when
+//! something vanished. Must not write to the catalog.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
@@ -18,16 +19,18 @@ use super::map;
 use super::options::CrawlError;
 use super::plan::internal;
 use super::statements as sql;
-use crate::catalog::{Catalog, Object, ScopeOutcome};
+use crate::catalog::{Catalog, Object, ObjectKind, ScopeOutcome};
 
 /// How many roles the MANAGE GRANTS search may visit (role hierarchies are shallow in practice).
 const MAX_ROLES: usize = 64;
 
-/// The databases and schemas current after the last committed run (empty for a first run).
+/// The databases, schemas and tables current after the last committed run (empty for a first run).
 #[derive(Debug, Default)]
 pub struct Previous {
     pub databases: BTreeSet<String>,
     pub schemas: BTreeMap<String, BTreeSet<String>>,
+    /// Tables and views per (database, schema): name -> INFORMATION_SCHEMA `TABLE_TYPE`.
+    pub tables: BTreeMap<(String, String), BTreeMap<String, String>>,
 }
 
 /// Load the previous state of `account` (blocking; call before the crawl starts writing).
@@ -37,14 +40,17 @@ pub fn load(path: &Path, account: &str) -> Result<Previous, CrawlError> {
         return Ok(prev);
     }
     let cat = Catalog::open_read_only(path)?;
-    let Some(run) = cat.latest_run(account)? else { return Ok(prev) };
-    cat.for_each_at(account, Some(run), |_, o| {
+    let kinds = [ObjectKind::Database, ObjectKind::Schema, ObjectKind::Table];
+    cat.for_each_current(account, &kinds, |_, o| {
         match o {
             Object::Database(d) => {
                 prev.databases.insert(d.name);
             }
             Object::Schema(s) => {
                 prev.schemas.entry(s.database).or_default().insert(s.name);
+            }
+            Object::Table(t) => {
+                prev.tables.entry((t.database, t.schema)).or_default().insert(t.name, t.table_type);
             }
             _ => {}
         }
@@ -73,7 +79,7 @@ pub async fn listing_outcome(
     if gone.is_empty() {
         return Ok((ScopeOutcome::Complete, gone));
     }
-    let (role, full) = ctx.visibility.full.get_or_try_init(|| full_visibility(ctx)).await?;
+    let (role, full) = visibility(ctx).await?;
     if *full == Ok(true) {
         return Ok((ScopeOutcome::Complete, Vec::new()));
     }
@@ -88,6 +94,12 @@ pub async fn listing_outcome(
         gone[0]
     );
     Ok((ScopeOutcome::Denied { code: "unverified".into(), message }, gone))
+}
+
+/// The crawl role and whether it sees everything in SHOW (`Err` says why that could not be checked);
+/// asked once per crawl, on first need.
+pub async fn visibility<'c>(ctx: &'c Ctx<'_>) -> Result<&'c (String, Result<bool, String>), CrawlError> {
+    ctx.visibility.full.get_or_try_init(|| full_visibility(ctx)).await
 }
 
 /// The crawl role and whether it sees every database and schema in SHOW.

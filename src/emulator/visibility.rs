@@ -131,4 +131,56 @@ mod tests {
         let admin = role_closure(&a, "ACCOUNTADMIN");
         assert!(admin.contains("SYSADMIN") && admin.contains("USERADMIN"));
     }
+
+    /// Snowflake: INFORMATION_SCHEMA returns only objects the current role has been granted access
+    /// privileges on, whatever MANAGE GRANTS says; SHOW lists everything for a role with MANAGE GRANTS and
+    /// only objects with some privilege otherwise. So a revoked table leaves INFORMATION_SCHEMA.TABLES and
+    /// COLUMNS for the role, stays in SHOW TABLES only with MANAGE GRANTS.
+    #[test]
+    fn a_revoked_table_leaves_information_schema_and_stays_in_show_only_with_manage_grants() {
+        use crate::emulator::engine::{Engine, Session};
+        use crate::emulator::result::Value;
+        let sql = "CREATE ROLE R; CREATE ROLE M; CREATE DATABASE D; CREATE SCHEMA D.S;
+            CREATE TABLE D.S.T (X INT); CREATE TABLE D.S.U (Y INT);
+            GRANT USAGE ON DATABASE D TO ROLE R; GRANT USAGE ON SCHEMA D.S TO ROLE R;
+            GRANT SELECT, REFERENCES ON TABLE D.S.T TO ROLE R; GRANT REFERENCES ON TABLE D.S.U TO ROLE R;
+            GRANT ROLE R TO ROLE M; GRANT MANAGE GRANTS ON ACCOUNT TO ROLE M;";
+        let mut e = Engine::new(Account::from_sql(sql).unwrap());
+        let mut names = |role: &str, sql: &str| -> Vec<String> {
+            let session = Session { role: role.into(), ..Session::default() };
+            let r = e.execute(&session, sql, &[]).unwrap_or_else(|err| panic!("{sql}: {err}"));
+            let i = r.columns.iter().position(|c| c.name.eq_ignore_ascii_case("name")).unwrap_or(0);
+            let mut out: Vec<String> = r
+                .rows
+                .iter()
+                .filter_map(|row| match row.get(i) {
+                    Some(Value::Text(t)) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let tables = "SELECT TABLE_NAME AS NAME FROM D.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'S'";
+        let columns = "SELECT TABLE_NAME AS NAME FROM D.INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'S'";
+        let show = "SHOW TERSE TABLES IN SCHEMA D.S";
+        for role in ["R", "M"] {
+            assert_eq!(names(role, tables), ["T", "U"]);
+            assert_eq!(names(role, columns), ["T", "U"]);
+            assert_eq!(names(role, show), ["T", "U"]);
+        }
+        // Revoking one privilege of two changes nothing; revoking the last hides the table.
+        names("ACCOUNTADMIN", "REVOKE SELECT ON TABLE D.S.T FROM ROLE R");
+        assert_eq!(names("R", tables), ["T", "U"]);
+        names("ACCOUNTADMIN", "REVOKE REFERENCES ON TABLE D.S.T FROM ROLE R");
+        for role in ["R", "M"] {
+            assert_eq!(names(role, tables), ["U"], "{role}: INFORMATION_SCHEMA ignores MANAGE GRANTS");
+            assert_eq!(names(role, columns), ["U"], "{role}");
+        }
+        assert_eq!(names("R", show), ["U"], "SHOW without MANAGE GRANTS");
+        assert_eq!(names("M", show), ["T", "U"], "SHOW with MANAGE GRANTS still lists the revoked table");
+        // A dropped table is gone from both.
+        names("ACCOUNTADMIN", "DROP TABLE D.S.T");
+        assert_eq!(names("M", show), ["U"]);
+    }
 }
