@@ -125,35 +125,52 @@ impl ScopeKey {
     }
 
     /// A stable text form used in the ledger, e.g. `tables:DB` or `columns:DB.S`.
+    /// The scope's ledger label (`tables:D.S`, `grants_to_role:R`, ...), unique per scope: a name part
+    /// holding `.`, `"` or `:` is written as a quoted identifier (`tables:D."S.T"`), so a schema named
+    /// `S.T` never shares a label (and a ledger row) with table `T` of schema `S`.
     pub fn label(&self) -> String {
-        let opt = |base: &str, o: &Option<String>| match o {
-            Some(s) => format!("{base}.{s}"),
-            None => base.to_string(),
+        fn q(s: &str) -> String {
+            if s.is_empty() || s.contains(['.', '"', ':']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        }
+        let path = |parts: &[Option<&String>]| -> String {
+            parts.iter().flatten().map(|p| q(p)).collect::<Vec<_>>().join(".")
         };
         match self {
             ScopeKey::Databases => "databases".into(),
-            ScopeKey::Schemas { database } => format!("schemas:{database}"),
-            ScopeKey::Tables { database, schema } => format!("tables:{}", opt(database, schema)),
-            ScopeKey::Table { database, schema, table } => format!("table:{database}.{schema}.{table}"),
+            ScopeKey::Schemas { database } => format!("schemas:{}", q(database)),
+            ScopeKey::Tables { database, schema } => {
+                format!("tables:{}", path(&[Some(database), schema.as_ref()]))
+            }
+            ScopeKey::Table { database, schema, table } => {
+                format!("table:{}", path(&[Some(database), Some(schema), Some(table)]))
+            }
             ScopeKey::Columns { database, schema, table } => {
-                let s = opt(database, schema);
-                format!("columns:{}", if schema.is_some() { opt(&s, table) } else { s })
+                // A table without its schema is never built; keep the old shape if it were.
+                let table = if schema.is_some() { table.as_ref() } else { None };
+                format!("columns:{}", path(&[Some(database), schema.as_ref(), table]))
             }
             ScopeKey::Constraints { constraint_type, database, schema } => {
                 let t = constraint_type.as_str().to_lowercase().replace(' ', "_");
                 match database {
-                    Some(d) => format!("constraints/{t}:{}", opt(d, schema)),
+                    Some(d) => format!("constraints/{t}:{}", path(&[Some(d), schema.as_ref()])),
                     None => format!("constraints/{t}:account"),
                 }
             }
-            ScopeKey::GrantsToRole { role } => format!("grants_to_role:{role}"),
+            ScopeKey::GrantsToRole { role } => format!("grants_to_role:{}", q(role)),
+            // Already `DB.ROLE` as SHOW prints it, and the whole name is one part.
             ScopeKey::GrantsToDatabaseRole { name } => format!("grants_to_database_role:{name}"),
             ScopeKey::AllGrants => "grants:account".into(),
-            ScopeKey::GrantsOfRole { role } => format!("grants_of_role:{role}"),
-            ScopeKey::RolesOfUser { user } => format!("roles_of_user:{user}"),
+            ScopeKey::GrantsOfRole { role } => format!("grants_of_role:{}", q(role)),
+            ScopeKey::RolesOfUser { user } => format!("roles_of_user:{}", q(user)),
             ScopeKey::AllRoleMemberships => "role_memberships:account".into(),
-            ScopeKey::FutureGrants { database, schema } => format!("future_grants:{}", opt(database, schema)),
-            ScopeKey::FutureGrantsToRole { role } => format!("future_grants_to_role:{role}"),
+            ScopeKey::FutureGrants { database, schema } => {
+                format!("future_grants:{}", path(&[Some(database), schema.as_ref()]))
+            }
+            ScopeKey::FutureGrantsToRole { role } => format!("future_grants_to_role:{}", q(role)),
             ScopeKey::Warehouses => "warehouses".into(),
         }
     }
@@ -197,5 +214,38 @@ impl ScopeOutcome {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ScopeKey;
+
+    fn columns(d: &str, s: &str, t: &str) -> ScopeKey {
+        ScopeKey::Columns { database: d.into(), schema: Some(s.into()), table: Some(t.into()) }
+    }
+
+    #[test]
+    fn plain_names_keep_their_readable_labels() {
+        assert_eq!(columns("SALES", "CORE", "ORDERS").label(), "columns:SALES.CORE.ORDERS");
+        let t = ScopeKey::Tables { database: "marketing db".into(), schema: Some("PUBLIC".into()) };
+        assert_eq!(t.label(), "tables:marketing db.PUBLIC");
+        assert_eq!(ScopeKey::GrantsToRole { role: "ANALYST".into() }.label(), "grants_to_role:ANALYST");
+    }
+
+    #[test]
+    fn names_with_dots_quotes_or_colons_never_share_a_label() {
+        // Table T of schema S.X versus table X.T of schema S versus schema S, table X, T...
+        let a = columns("D", "S.X", "T");
+        let b = columns("D", "S", "X.T");
+        assert_eq!(a.label(), r#"columns:D."S.X".T"#);
+        assert_eq!(b.label(), r#"columns:D.S."X.T""#);
+        let c = ScopeKey::Tables { database: "D.S".into(), schema: Some("X".into()) };
+        let d = ScopeKey::Tables { database: "D".into(), schema: Some("S.X".into()) };
+        assert_ne!(c.label(), d.label());
+        let quoted = ScopeKey::Schemas { database: r#"a"b"#.into() };
+        assert_eq!(quoted.label(), r#"schemas:"a""b""#);
+        let colon = ScopeKey::GrantsToRole { role: "R:1".into() };
+        assert_eq!(colon.label(), r#"grants_to_role:"R:1""#);
     }
 }
