@@ -170,7 +170,8 @@ async fn backslash_quote_identifier_loads_in_create_table() {
     for n in ["\\'\"\\\"", "\\\"\\", "a\"\"b\\"] {
         let d = q(n);
         let ddl = format!(
-            "CREATE DATABASE {d};\nCREATE SCHEMA {d}.{d};\nCREATE TABLE {d}.{d}.{d} ({d} NUMBER COMMENT 'c\\\\');\n"
+            "CREATE DATABASE {d};\nCREATE SCHEMA {d}.{d};\n\
+             CREATE TABLE {d}.{d}.{d} ({d} NUMBER COMMENT 'c\\\\');\n"
         );
         let account = Account::from_sql(&ddl).unwrap_or_else(|e| panic!("{ddl}: {e}"));
         assert_eq!(account.databases.len(), 1);

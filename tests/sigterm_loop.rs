@@ -315,9 +315,9 @@ fn sigterm_at_random_moments_exits_0_in_grace_and_cancels_in_flight_statements()
     rt.block_on(emu.shutdown());
 }
 
-/// The race the loop found, pinned down: the cancel arrives while the submission is in flight (here the
-/// server takes 300 ms to accept it). The server did accept the statement, so the client must wait for the
-/// handle and cancel it instead of dropping the request and leaving the statement running unseen.
+/// The race the loop found, pinned down: the cancel arrives while the submission is in flight (the server
+/// fires it on receipt, then takes 300 ms to accept the statement). The statement was accepted, so the
+/// client must wait for its handle and cancel it, not drop the request and leave it running unseen.
 #[test]
 fn a_cancel_during_the_submission_still_cancels_the_statement_it_started() {
     use axum::Json;
@@ -334,7 +334,7 @@ fn a_cancel_during_the_submission_still_cancels_the_statement_it_started() {
             StatusCode::ACCEPTED,
             Json(serde_json::json!({
                 "code": "333334",
-                "message": "Asynchronous execution in progress. Use provided query id to perform query monitoring and management.",
+                "message": "Asynchronous execution in progress.",
                 "statementHandle": "01slow-handle",
                 "statementStatusUrl": "/api/v2/statements/01slow-handle",
             })),
@@ -342,11 +342,15 @@ fn a_cancel_during_the_submission_still_cancels_the_statement_it_started() {
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let cancels: Cancels = Arc::default();
+    let cancel = CancellationToken::new();
+    // The caller gives up exactly while the submission is with the server, which then still accepts it.
+    let fire = cancel.clone();
     let err = rt.block_on(async {
         let app = axum::Router::new()
             .route(
                 "/api/v2/statements",
                 post(move || async move {
+                    fire.cancel();
                     tokio::time::sleep(Duration::from_millis(300)).await;
                     running()
                 }),
@@ -368,12 +372,6 @@ fn a_cancel_during_the_submission_still_cancels_the_statement_it_started() {
         tokio::spawn(async move { axum::serve(listener, app).await });
         let tokens = Arc::new(StaticToken::new(SecretString::from(TOKEN.to_string()), TokenType::OAuth));
         let client = Client::for_url(&url, tokens).unwrap().build().unwrap();
-        let cancel = CancellationToken::new();
-        let fire = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            fire.cancel();
-        });
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         client.execute(StatementRequest::new("SHOW DATABASES"), deadline, cancel).await.err()
     });
