@@ -161,18 +161,58 @@ fn quoting_round_trips_every_hostile_name() {
 }
 
 /// A name with a backslash before a double quote, `\'"\"`, is the quoted identifier `"\'""\"""` (inside
-/// double quotes only `"` is escaped, by doubling). The emulator's CREATE DATABASE and CREATE SCHEMA accept
-/// it, but its CREATE TABLE (through sqlparser) reads `\"` as an escape and reports an unterminated string;
-/// `\"\` fails the same way ("Expected: end of statement, found: \").
-#[test]
-#[ignore = "bug: emulator CREATE TABLE refuses a valid quoted identifier holding a backslash-quote, see report"]
-fn backslash_quote_identifier_loads_in_create_table() {
-    let n = "\\'\"\\\"";
-    let d = q(n);
-    let ddl =
-        format!("CREATE DATABASE {d};\nCREATE SCHEMA {d}.{d};\nCREATE TABLE {d}.{d}.{d} ({d} NUMBER);\n");
-    let account = Account::from_sql(&ddl).unwrap_or_else(|e| panic!("{ddl}: {e}"));
-    assert_eq!(account.databases.len(), 1);
+/// double quotes a backslash is an ordinary character and `""` is the only escape). The emulator's CREATE
+/// TABLE once refused it (its rewrite before sqlparser re-printed the identifier with sqlparser's printer,
+/// which leaves a `"` after a backslash undoubled); now it loads, and a crawl records it exactly.
+#[tokio::test]
+async fn backslash_quote_identifier_loads_in_create_table() {
+    use snowcat::catalog::{Catalog, Object, ObjectKey, ObjectKind, RunStatus};
+    for n in ["\\'\"\\\"", "\\\"\\", "a\"\"b\\"] {
+        let d = q(n);
+        let ddl = format!(
+            "CREATE DATABASE {d};\nCREATE SCHEMA {d}.{d};\n\
+             CREATE TABLE {d}.{d}.{d} ({d} NUMBER COMMENT 'c\\\\');\n"
+        );
+        let account = Account::from_sql(&ddl).unwrap_or_else(|e| panic!("{ddl}: {e}"));
+        assert_eq!(account.databases.len(), 1);
+        let table = account.databases[0].schemas.iter().flat_map(|s| &s.tables).find(|t| t.name == n);
+        let column = &table.unwrap_or_else(|| panic!("no table {n:?}")).columns[0];
+        assert_eq!(column.name, n);
+        // `'c\\'` is the literal `c\` (a backslash escapes inside a string literal).
+        assert_eq!(column.comment.as_deref(), Some("c\\"));
+        let emu = Emulator::builder(account).token("hostile-test-token").start().await.unwrap();
+        let tokens = Arc::new(StaticToken::new(
+            SecretString::from("hostile-test-token".to_string()),
+            TokenType::OAuth,
+        ));
+        let client = Client::for_url(&emu.base_url(), tokens).unwrap().build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let opts = snowcat::crawl::CrawlOptions::default();
+        let report = snowcat::crawl::crawl(
+            &client,
+            &path,
+            "acct",
+            &opts,
+            &snowcat::crawl::NoProgress,
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.status, RunStatus::Complete, "{n:?}: {}", report.render_text());
+        let objects = Catalog::open(&path).unwrap().snapshot("acct", None).unwrap();
+        let keys: std::collections::BTreeSet<ObjectKey> = objects.iter().map(Object::key).collect();
+        for want in [
+            ObjectKey::new(ObjectKind::Database, &[n]),
+            ObjectKey::new(ObjectKind::Schema, &[n, n]),
+            ObjectKey::new(ObjectKind::Table, &[n, n, n]),
+            ObjectKey::new(ObjectKind::Column, &[n, n, n, n]),
+        ] {
+            assert!(keys.contains(&want), "{n:?}: missing {}", want.display());
+        }
+        assert_eq!(objects.iter().filter(|o| o.kind() == ObjectKind::Table).count(), 1, "{n:?}");
+        emu.shutdown().await;
+    }
 }
 
 /// A crawl of the hostile account records every hostile database, schema, table, column and role exactly.

@@ -44,10 +44,7 @@ pub(super) fn strip_rely(sql: &str) -> Result<(String, Vec<bool>), SqlError> {
                 _ => {}
             }
         }
-        match t {
-            Token::SingleQuotedString(s) => out.push_str(&super::lexer::quote_str(s)),
-            other => out.push_str(&other.to_string()),
-        }
+        out.push_str(&super::lexer::token_text(t));
     }
     Ok((out, rely))
 }
@@ -83,10 +80,7 @@ fn external_prefix(sql: &str) -> Result<String, SqlError> {
             }
             continue;
         }
-        match t {
-            Token::SingleQuotedString(s) => out.push_str(&super::lexer::quote_str(s)),
-            other => out.push_str(&other.to_string()),
-        }
+        out.push_str(&super::lexer::token_text(t));
         match t {
             Token::LParen => {
                 depth += 1;

@@ -244,9 +244,22 @@ impl Cursor {
     }
 }
 
-/// `'` -> `''` for embedding a value in generated SQL text.
+/// A value as a single-quoted literal for generated SQL text that the emulator parses again (Snowflake
+/// dialect: a backslash escapes inside string literals, so it is doubled too, as is `'`).
 pub fn quote_str(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// A token back as SQL text, for the DDL rewrites that tokenize, drop words and parse the rest. Quoted
+/// identifiers and strings are written here: sqlparser's printer leaves a `"` after a backslash, and an
+/// already doubled `""`, undoubled, so `"a\""b"` would come back as a different (or broken) identifier. In
+/// a quoted identifier a backslash is an ordinary character and `""` is the only escape.
+pub fn token_text(t: &Token) -> String {
+    match t {
+        Token::SingleQuotedString(s) => quote_str(s),
+        Token::Word(w) if w.quote_style == Some('"') => format!("\"{}\"", w.value.replace('"', "\"\"")),
+        other => other.to_string(),
+    }
 }
 
 /// Quote an identifier part when Snowflake would need quotes to read it back (SHOW GRANTS `name`).
@@ -278,6 +291,21 @@ mod tests {
         assert!(c.kw("TO") && c.kw("ROLE"));
         assert_eq!(c.ident().unwrap(), "R1");
         assert!(c.at_end());
+    }
+
+    #[test]
+    fn tokens_round_trip_quotes_and_backslashes_in_identifiers_and_strings() {
+        for name in ["\\'\"\\\"", "a\"\"b", "\\\"", "x\\", "\"", "plain"] {
+            for sql in [format!("\"{}\"", name.replace('"', "\"\"")), quote_str(name)] {
+                let tokens = tokenize(&sql).unwrap();
+                let again: String = tokens.iter().map(token_text).collect();
+                assert_eq!(tokenize(&again).unwrap(), tokens, "{sql} came back as {again}");
+            }
+        }
+        let w = tokenize("\"\\'\"\"\\\"\"\"").unwrap();
+        assert!(matches!(&w[0], Token::Word(w) if w.value == "\\'\"\\\""), "{w:?}");
+        let s = tokenize(&quote_str("back\\slash\\")).unwrap();
+        assert_eq!(s, vec![Token::SingleQuotedString("back\\slash\\".into())]);
     }
 
     #[test]

@@ -289,10 +289,19 @@ impl Client {
             }
         };
         tokio::pin!(interrupted);
+        if cancel.is_cancelled() || Instant::now() >= deadline {
+            let why = if cancel.is_cancelled() { Interrupt::Cancelled } else { Interrupt::Deadline };
+            return Err((interrupt_error(why, Phase::Submit, None), None));
+        }
+        let submit = self.submit_with(req, stats);
+        tokio::pin!(submit);
         let submitted = tokio::select! {
             biased;
-            why = &mut interrupted => return Err((interrupt_error(why, Phase::Submit, None), None)),
-            r = self.submit_with(req, stats) => r.map_err(|e| (e, None))?,
+            why = &mut interrupted => {
+                let handle = self.cancel_submitted(submit).await;
+                return Err((interrupt_error(why, Phase::Submit, handle.clone()), handle));
+            }
+            r = &mut submit => r.map_err(|e| (e, None))?,
         };
         let mut status = match submitted {
             StatementResponse::Done(page) => return Ok(page),
@@ -318,6 +327,27 @@ impl Client {
                 Ok(StatementResponse::Done(page)) => return Ok(page),
                 Ok(StatementResponse::Running(s)) => status = s,
                 Err(e) => return Err((e, Some(handle))),
+            }
+        }
+    }
+
+    /// The caller gave up while the submission was in flight. Snowflake may already have accepted it, and
+    /// dropping the request would leave that statement running unseen: let the submission answer (within
+    /// `cancel_timeout`) and cancel the statement it started. Returns its handle when one came back.
+    async fn cancel_submitted(
+        &self,
+        submit: Pin<&mut impl Future<Output = Result<StatementResponse, SqlApiError>>>,
+    ) -> Option<String> {
+        match tokio::time::timeout(self.inner.config.cancel_timeout, submit).await {
+            Ok(Ok(StatementResponse::Running(s))) => {
+                self.cancel_quietly(&s.handle).await;
+                Some(s.handle)
+            }
+            Ok(Ok(StatementResponse::Done(page))) => Some(page.handle),
+            Ok(Err(_)) => None,
+            Err(_) => {
+                tracing::warn!("the interrupted submission did not answer; its statement may still run");
+                None
             }
         }
     }
