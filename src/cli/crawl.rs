@@ -159,10 +159,15 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     let catalog = catalog.unwrap_or_else(|| PathBuf::from("snowcat.db"));
     let cancel = CancellationToken::new();
     let on_signal = cancel.clone();
+    // Ctrl-C at a terminal, SIGTERM from a scheduler (a Kubernetes CronJob, systemd): cancel the statements
+    // in flight on Snowflake and record the run as cancelled, rather than die with them running.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => if r.is_err() { return },
+            _ = term.recv() => {}
         }
+        on_signal.cancel();
     });
     let terminal = std::io::stderr().is_terminal();
     let bar = Bar { last: Mutex::new(std::time::Instant::now()) };
