@@ -12,6 +12,10 @@ use snowcat::catalog::{Catalog, Object, ObjectKey};
 use snowcat::emulator::Emulator;
 use snowcat::emulator::model::{Account, GenerateSpec};
 
+#[path = "common/integrity.rs"]
+mod integrity;
+use integrity::integrity_ok;
+
 fn crawl_cmd(url: &str, token: &Path, catalog: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_snowcat"));
     c.args(["crawl", "--once", "--url", url, "--token-file"])
@@ -22,18 +26,6 @@ fn crawl_cmd(url: &str, token: &Path, catalog: &Path) -> Command {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     c
-}
-
-fn integrity_ok(catalog: &Path) {
-    let conn = rusqlite::Connection::open(catalog).unwrap();
-    let rows: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(rows, vec!["ok".to_string()], "integrity_check of {}", catalog.display());
 }
 
 /// The current snapshot's keys; without a config file the CLI labels the account by its URL.

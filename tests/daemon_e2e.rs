@@ -244,7 +244,7 @@ token_file = "{token}"
     assert_eq!(status.code(), Some(0), "exit status after SIGTERM");
     // Within the grace period: the runs ended by themselves, none was abandoned.
     std::thread::sleep(Duration::from_millis(200));
-    let said = daemon.messages.lock().unwrap().clone();
+    let said = daemon.messages();
     assert!(said.iter().any(|m| m == "all runs ended; stopped"), "{said:?}");
     assert!(!said.iter().any(|m| m.contains("abandoning")), "{said:?}");
     let cancels = emu.request_log().iter().filter(|e| e.kind == EntryKind::Cancel).count();

@@ -12,10 +12,7 @@
 //! and the service that systemd or Kubernetes stops with SIGTERM is `snowcat run`.
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,6 +21,13 @@ use snowcat::emulator::faults::Faults;
 use snowcat::emulator::model::{Account, GenerateSpec};
 use snowcat::emulator::requestlog::{EntryKind, LogEntry};
 use snowcat::emulator::{Emulator, EmulatorHandle};
+
+#[path = "common/daemon.rs"]
+mod daemon;
+#[path = "common/integrity.rs"]
+mod integrity;
+use daemon::Daemon;
+use integrity::integrity_ok;
 
 const TOKEN: &str = "sigterm-loop-token";
 const ACCOUNT: &str = "big";
@@ -35,79 +39,6 @@ const MARGIN: Duration = Duration::from_secs(10);
 /// Extra time the emulator spends on every statement, so a crawl lasts a few seconds and statements are
 /// in flight at most moments.
 const LATENCY_MS: u64 = 100;
-
-struct Daemon {
-    child: Child,
-    /// Every JSON log line, in order.
-    lines: Receiver<serde_json::Value>,
-    seen: Arc<Mutex<Vec<serde_json::Value>>>,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Daemon {
-    fn start(config: &Path) -> Daemon {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_snowcat"))
-            .args(["run", "--log-format", "json", "--config"])
-            .arg(config)
-            .env("RUST_LOG", "info")
-            .env_remove("SNOWCAT_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, lines) = channel();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let keep = seen.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                assert!(!line.contains(TOKEN), "the token leaked into a log line: {line}");
-                let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-                keep.lock().unwrap().push(v.clone());
-                let _ = tx.send(v);
-            }
-        });
-        Daemon { child, lines, seen }
-    }
-
-    /// Wait for the log line with this message (a 3-minute guard against a hang, not a speed check).
-    fn wait_for(&self, message: &str) -> serde_json::Value {
-        let guard = Instant::now() + Duration::from_secs(180);
-        loop {
-            let left = guard.saturating_duration_since(Instant::now());
-            let v = self.lines.recv_timeout(left).unwrap_or_else(|_| panic!("no log line `{message}`"));
-            if v["fields"]["message"] == message {
-                return v;
-            }
-        }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let seen = self.seen.lock().unwrap();
-        seen.iter().map(|v| v["fields"]["message"].as_str().unwrap_or_default().to_string()).collect()
-    }
-
-    /// SIGTERM, then wait (bounded) for the exit: (status code, time from signal to exit).
-    fn terminate(&mut self) -> (Option<i32>, Duration) {
-        let sent = Instant::now();
-        let ok = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
-        assert!(ok.success(), "kill -TERM failed");
-        let guard = sent + Duration::from_secs(180);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (status.code(), sent.elapsed());
-            }
-            assert!(Instant::now() < guard, "snowcat run still running 3 minutes after SIGTERM");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
 
 fn write_config(dir: &Path, url: &str) -> std::path::PathBuf {
     let token = dir.join("pat");
@@ -142,18 +73,6 @@ token_file = "{token}"
     config
 }
 
-fn integrity_ok(catalog: &Path) {
-    let conn = rusqlite::Connection::open(catalog).unwrap();
-    let rows: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(rows, vec!["ok".to_string()], "integrity_check of {}", catalog.display());
-}
-
 fn keys(catalog: &Path) -> BTreeSet<ObjectKey> {
     Catalog::open(catalog).unwrap().snapshot(ACCOUNT, None).unwrap().iter().map(Object::key).collect()
 }
@@ -167,7 +86,7 @@ fn runs(catalog: &Path) -> Vec<String> {
 
 /// Start a daemon, let its start run finish, stop it. Returns how long the run took.
 fn complete_run(config: &Path) -> Duration {
-    let mut daemon = Daemon::start(config);
+    let mut daemon = Daemon::spawn(config, &[TOKEN]);
     daemon.wait_for("run started");
     let started = Instant::now();
     let finished = daemon.wait_for("run finished");
@@ -268,7 +187,7 @@ fn sigterm_at_random_moments_exits_0_in_grace_and_cancels_in_flight_statements()
         let what = format!("iteration {i} (SIGTERM {at:?} into the run)");
         let runs_before = runs(&catalog).len();
         emu.log().clear();
-        let mut daemon = Daemon::start(&config);
+        let mut daemon = Daemon::spawn(&config, &[TOKEN]);
         daemon.wait_for("run started");
         std::thread::sleep(at);
         let (code, took) = daemon.terminate();
