@@ -385,3 +385,30 @@ fn constraint_grant_and_warehouse_changes() {
         vec![("warehouse", "WH", "removed", None, "breaking")],
     );
 }
+
+/// The first run is a baseline (nothing reads as added), but only while nothing was ever known: after a
+/// complete crawl of an empty account, what appears next is `added`; runs that failed before recording
+/// anything leave the next complete run a baseline.
+#[test]
+fn an_empty_complete_crawl_is_the_baseline_and_failed_runs_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = Catalog::open(dir.path().join("c.db")).unwrap();
+    write_run(&mut cat, "empty", scopes_for(&[]));
+    write_run(&mut cat, "empty", scopes_for(&[db("D"), schema("D", "S")]));
+    let added: Vec<_> = latest_changes(&cat).into_iter().filter(|c| c.2 == "added").map(|c| c.1).collect();
+    assert_eq!(added, ["D", "D.S"]);
+
+    let failed = {
+        let w = cat.begin_run("late").unwrap();
+        w.commit(RunStatus::Failed, RunCounts::default()).unwrap()
+    };
+    let first = write_run(&mut cat, "late", scopes_for(&[db("D")]));
+    assert!(first.run_id > failed.run_id);
+    let changes = cat
+        .changes(&snowcat::catalog::query::ChangeFilter {
+            account: Some("late".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(changes.is_empty(), "{changes:?}");
+}

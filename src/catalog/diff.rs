@@ -26,10 +26,16 @@ pub(crate) const STAGE_INSERT: &str =
 const KEY_EQ: &str =
     "v.kind = s.kind AND v.p1 = s.p1 AND v.p2 = s.p2 AND v.p3 = s.p3 AND v.p4 = s.p4 AND v.p5 = s.p5";
 
-/// Is this the account's first recorded state (no versions at all)? Then there is nothing to diff against.
+/// Is this the account's first recorded state? Only when nothing was ever recorded (no versions) and no
+/// earlier run completed: after a complete crawl of an empty account, what appears later is `added`; after
+/// failed runs that recorded nothing, there is still nothing to diff against.
 pub(crate) fn is_baseline(conn: &Connection, acc: i64) -> Result<bool> {
-    Ok(conn
-        .query_row("SELECT NOT EXISTS (SELECT 1 FROM versions WHERE account_id = ?1)", [acc], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM versions WHERE account_id = ?1)
+            AND NOT EXISTS (SELECT 1 FROM runs WHERE account_id = ?1 AND status = 'complete')",
+        [acc],
+        |r| r.get(0),
+    )?)
 }
 
 /// The staging area. A baseline run stages into a plain append-only table (no key index to maintain);
