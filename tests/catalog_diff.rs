@@ -412,3 +412,49 @@ fn an_empty_complete_crawl_is_the_baseline_and_failed_runs_are_not() {
         .unwrap();
     assert!(changes.is_empty(), "{changes:?}");
 }
+
+/// CREATE OR REPLACE gives unnamed constraints new `SYS_CONSTRAINT_<uuid>` names: the same definition on
+/// the same table is not a removal plus an addition, and a foreign key following the new parent key name
+/// is cosmetic. A user-named constraint that changes name still reads as removed and added.
+#[test]
+fn system_named_constraints_recreated_with_their_table_are_not_changes() {
+    let run = |pk_name: &str, named: &str| {
+        vec![
+            db("D"),
+            schema("D", "S"),
+            table("D", "S", "P"),
+            table("D", "S", "C"),
+            pk("D", "S", "P", pk_name, &["ID"]),
+            pk("D", "S", "C", named, &["ID"]),
+            fk("D", "S", "C", "SYS_CONSTRAINT_fk-1", &["P_ID"], ("D", "S", "P", pk_name), &["ID"]),
+        ]
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = Catalog::open(dir.path().join("c.db")).unwrap();
+    write_run(&mut cat, "acct", scopes_for(&run("SYS_CONSTRAINT_aaaa-1", "PK_C")));
+    write_run(&mut cat, "acct", scopes_for(&run("SYS_CONSTRAINT_bbbb-2", "PK_CHILD")));
+    let mut got: Vec<(String, String, String, Option<String>, String)> = latest_changes(&cat);
+    got.sort();
+    let want = vec![
+        ("constraint".into(), "D.S.C.PK_C".into(), "removed".into(), None, "breaking".into()),
+        ("constraint".into(), "D.S.C.PK_CHILD".into(), "added".into(), None, "additive".into()),
+        (
+            "constraint".into(),
+            "D.S.C.SYS_CONSTRAINT_fk-1".into(),
+            "modified".into(),
+            Some("referenced_constraint".into()),
+            "cosmetic".into(),
+        ),
+    ];
+    assert_eq!(got, want);
+    // The parent key is current under its new name.
+    let current: Vec<String> = cat
+        .connection()
+        .prepare("SELECT constraint_name FROM current_constraints WHERE table_name = 'P'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(current, ["SYS_CONSTRAINT_bbbb-2"]);
+}

@@ -125,6 +125,20 @@ fn demo_shows_each_scripted_change_once_and_the_coverage_gap() {
     }
     assert!(stdout.contains("BREAKING (") && stdout.contains("SECURITY ("), "{stdout}");
 
+    // The README's excerpt of this output is true: each of its lines is printed as shown (a line cut with
+    // `...` up to there as the start of a printed one; a bare `...` stands for lines left out).
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let excerpt = readme.split("An excerpt of what it prints:").nth(1).expect("the README's demo excerpt");
+    let excerpt = excerpt.split("```text").nth(1).unwrap().split("```").next().unwrap();
+    let printed: Vec<&str> = stdout.lines().map(str::trim_end).collect();
+    for line in excerpt.lines().map(str::trim_end).filter(|l| !l.is_empty() && l.trim() != "...") {
+        let shown = match line.split_once("...") {
+            Some((prefix, _)) => printed.iter().any(|p| p.starts_with(prefix)),
+            None => printed.contains(&line),
+        };
+        assert!(shown, "README excerpt line not printed by the demo: {line:?}\n{stdout}");
+    }
+
     // One tidy file: no WAL or shared-memory file left beside it.
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()

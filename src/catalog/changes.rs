@@ -127,6 +127,12 @@ pub fn field_severity(kind: ObjectKind, field: &str, before: &Value, after: &Val
     if is_security_kind(kind) || field == "owner" {
         return Severity::Security;
     }
+    // A foreign key follows its parent's system-named key when the parent table is re-created.
+    if field == "referenced_constraint"
+        && [before, after].iter().all(|v| v.as_str().is_some_and(super::rename::is_system_constraint_name))
+    {
+        return Severity::Cosmetic;
+    }
     match field {
         // `last_ddl` moves with every DDL on the table; the DDL's own effect is reported on the column,
         // constraint or attribute it touched, so the timestamp alone tells a reader nothing new.

@@ -3,8 +3,9 @@
 //! A table is renamed when exactly one removed and one added table share a non-null `created` timestamp,
 //! the same attributes (ignoring `last_ddl`, which a rename bumps) and the same columns; its columns and
 //! constraints move with it silently. A column is renamed when, within one table, exactly one removed and
-//! one added column have identical attributes (ordinal position, type, ...). Anything ambiguous stays
-//! removed + added. Works on the TEMP sets built by `diff`.
+//! one added column have identical attributes (ordinal position, type, ...). A system-named constraint
+//! (`SYS_CONSTRAINT_<uuid>`) re-created with the same definition on the same table is the same constraint
+//! and moves silently. Anything ambiguous stays removed + added. Works on the TEMP sets built by `diff`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -139,6 +140,18 @@ pub(crate) fn detect(tx: &Transaction<'_>, _acc: i64, run: i64) -> Result<()> {
         let (o, n) = (load(tx, true, ObjectKind::Constraint)?, load(tx, false, ObjectKind::Constraint)?);
         move_children(tx, &moved_tables, &o.iter().collect::<Vec<_>>(), &n.iter().collect::<Vec<_>>())?;
     }
+    // System-named constraints (`SYS_CONSTRAINT_<uuid>`) get a new name whenever their table is re-created
+    // (CREATE OR REPLACE, as dbt does on every run): the same definition on the same table is the same
+    // constraint, not a breaking removal plus an addition.
+    let (old_cons, new_cons) =
+        (load(tx, true, ObjectKind::Constraint)?, load(tx, false, ObjectKind::Constraint)?);
+    let system_sig = |s: &Side| -> Option<String> {
+        let p = &s.key.parts;
+        is_system_constraint_name(&p[3]).then(|| format!("{}|{}|{}|{}|{}", p[0], p[1], p[2], p[4], s.attrs))
+    };
+    for (o, n) in unique_pairs(&old_cons, &new_cons, system_sig, system_sig) {
+        pair(tx, o, n)?;
+    }
     // Column renames within a table that itself stayed.
     let remaining_old = load(tx, true, ObjectKind::Column)?;
     let remaining_new = load(tx, false, ObjectKind::Column)?;
@@ -167,6 +180,11 @@ pub(crate) fn detect(tx: &Transaction<'_>, _acc: i64, run: i64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A name Snowflake generated for an unnamed constraint.
+pub(crate) fn is_system_constraint_name(name: &str) -> bool {
+    name.starts_with("SYS_CONSTRAINT_")
 }
 
 fn clone_side(s: &Side) -> Side {
