@@ -166,7 +166,7 @@ fn quoting_round_trips_every_hostile_name() {
 /// which leaves a `"` after a backslash undoubled); now it loads, and a crawl records it exactly.
 #[tokio::test]
 async fn backslash_quote_identifier_loads_in_create_table() {
-    use snowcat::catalog::{Catalog, Object, ObjectKey, ObjectKind, RunStatus};
+    use snowcat::catalog::{Object, ObjectKey, ObjectKind};
     for n in ["\\'\"\\\"", "\\\"\\", "a\"\"b\\"] {
         let d = q(n);
         let ddl = format!(
@@ -186,21 +186,7 @@ async fn backslash_quote_identifier_loads_in_create_table() {
             TokenType::OAuth,
         ));
         let client = Client::for_url(&emu.base_url(), tokens).unwrap().build().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.db");
-        let opts = snowcat::crawl::CrawlOptions::default();
-        let report = snowcat::crawl::crawl(
-            &client,
-            &path,
-            "acct",
-            &opts,
-            &snowcat::crawl::NoProgress,
-            CancellationToken::new(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(report.status, RunStatus::Complete, "{n:?}: {}", report.render_text());
-        let objects = Catalog::open(&path).unwrap().snapshot("acct", None).unwrap();
+        let objects = crawl_complete(&client).await;
         let keys: std::collections::BTreeSet<ObjectKey> = objects.iter().map(Object::key).collect();
         for want in [
             ObjectKey::new(ObjectKind::Database, &[n]),
@@ -215,17 +201,14 @@ async fn backslash_quote_identifier_loads_in_create_table() {
     }
 }
 
-/// A crawl of the hostile account records every hostile database, schema, table, column and role exactly.
-#[tokio::test]
-async fn a_crawl_records_every_hostile_name_exactly() {
-    use snowcat::catalog::{Catalog, Object, ObjectKey, ObjectKind, RunStatus};
-    let names = hostile();
-    let (emu, client) = start(&names).await;
+/// Crawl with `client` into a fresh catalog; the run must complete. Returns the snapshot.
+async fn crawl_complete(client: &Client) -> Vec<snowcat::catalog::Object> {
+    use snowcat::catalog::{Catalog, RunStatus};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     let opts = snowcat::crawl::CrawlOptions::default();
     let report = snowcat::crawl::crawl(
-        &client,
+        client,
         &path,
         "acct",
         &opts,
@@ -235,7 +218,16 @@ async fn a_crawl_records_every_hostile_name_exactly() {
     .await
     .unwrap();
     assert_eq!(report.status, RunStatus::Complete, "{}", report.render_text());
-    let objects = Catalog::open(&path).unwrap().snapshot("acct", None).unwrap();
+    Catalog::open(&path).unwrap().snapshot("acct", None).unwrap()
+}
+
+/// A crawl of the hostile account records every hostile database, schema, table, column and role exactly.
+#[tokio::test]
+async fn a_crawl_records_every_hostile_name_exactly() {
+    use snowcat::catalog::{Object, ObjectKey, ObjectKind};
+    let names = hostile();
+    let (emu, client) = start(&names).await;
+    let objects = crawl_complete(&client).await;
     let keys: std::collections::BTreeSet<ObjectKey> = objects.iter().map(Object::key).collect();
     for n in &names {
         let n = n.as_str();
