@@ -92,6 +92,11 @@ fn complete_run(config: &Path) -> Duration {
     let finished = daemon.wait_for("run finished");
     let took = started.elapsed();
     assert_eq!(finished["fields"]["status"], "success", "{finished}");
+    // The run's log line says what it cost the account.
+    for field in ["statements", "bytes_received"] {
+        assert!(finished["fields"][field].as_u64().is_some_and(|n| n > 0), "{field}: {finished}");
+    }
+    assert_eq!(finished["fields"]["retries"], 0, "{finished}");
     let (code, _) = daemon.terminate();
     assert_eq!(code, Some(0), "exit after an idle SIGTERM");
     took

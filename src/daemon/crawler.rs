@@ -41,6 +41,16 @@ pub struct RunReport {
     pub objects: Vec<(&'static str, u64)>,
     /// Scopes the run could not see.
     pub scopes_not_visible: u64,
+    /// What the run cost the account: statements executed, requests retried, response bytes received.
+    pub transfer: Transfer,
+}
+
+/// Statements, retries and bytes of one run (for its log line; the metrics count them as they happen).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Transfer {
+    pub statements: u64,
+    pub retries: u64,
+    pub bytes_received: u64,
 }
 
 impl RunReport {
@@ -52,12 +62,20 @@ impl RunReport {
             changes: Vec::new(),
             objects: Vec::new(),
             scopes_not_visible: 0,
+            transfer: Transfer::default(),
         }
     }
 
     /// A run with `status` and nothing else.
     pub fn with_status(status: RunStatus) -> Self {
-        Self { status, error: None, changes: Vec::new(), objects: Vec::new(), scopes_not_visible: 0 }
+        Self {
+            status,
+            error: None,
+            changes: Vec::new(),
+            objects: Vec::new(),
+            scopes_not_visible: 0,
+            transfer: Transfer::default(),
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub mod schedule;
 pub mod shutdown;
 pub mod supervisor;
 
-pub use crawler::{AccountCrawler, CrawlFuture, NotWiredCrawler, RunContext, RunReport};
+pub use crawler::{AccountCrawler, CrawlFuture, NotWiredCrawler, RunContext, RunReport, Transfer};
 pub use feed::{ChangeEvent, ChangeFeed, FeedFilter, FeedReport, WebhookSummary};
 pub use schedule::Schedule;
 pub use supervisor::{DaemonDeps, DaemonExit, run};

@@ -259,12 +259,17 @@ async fn run_one(shared: Arc<Shared>, feed: Option<Arc<ChangeFeed>>, ctx: RunCon
             status = report.status.as_str(),
             duration_s = elapsed.as_secs_f64(),
             error = report.error.as_deref().unwrap_or("unknown"),
+            statements = report.transfer.statements,
+            retries = report.transfer.retries,
             "run failed"
         ),
         status => tracing::info!(
             status = status.as_str(),
             duration_s = elapsed.as_secs_f64(),
             changes = report.changes.len(),
+            statements = report.transfer.statements,
+            retries = report.transfer.retries,
+            bytes_received = report.transfer.bytes_received,
             "run finished"
         ),
     }

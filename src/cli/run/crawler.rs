@@ -14,7 +14,7 @@ use crate::catalog::query::ChangeFilter;
 use crate::catalog::{Catalog, RunStatus as CatalogStatus};
 use crate::config::AccountConfig;
 use crate::crawl::{self, CrawlOptions, NoProgress};
-use crate::daemon::{AccountCrawler, ChangeEvent, CrawlFuture, RunContext, RunReport};
+use crate::daemon::{AccountCrawler, ChangeEvent, CrawlFuture, RunContext, RunReport, Transfer};
 use crate::metrics::{Metrics, RunStatus};
 use crate::sqlapi::{Client, ClientConfig, Observer, StatementReport, TokenSource};
 
@@ -92,6 +92,11 @@ impl CatalogCrawler {
         let mut out = RunReport::with_status(status);
         out.error = report.error.clone();
         out.scopes_not_visible = report.missing().count() as u64;
+        out.transfer = Transfer {
+            statements: report.statements,
+            retries: report.retries,
+            bytes_received: report.bytes_received,
+        };
         if matches!(status, RunStatus::Success | RunStatus::Partial) {
             let path = self.catalog_path.clone();
             let keep_days = self.keep_days;
