@@ -8,39 +8,19 @@ use serde_json::{Value as Json, json};
 use snowcat::emulator::engine::{Binding, Session};
 use snowcat::emulator::faults::{Faults, SlowRule};
 use snowcat::emulator::requestlog::EntryKind;
-use snowcat::emulator::result::{Column, ColumnType, QueryResult, SqlError, Value};
+use snowcat::emulator::result::{QueryResult, SqlError};
 use snowcat::emulator::{Emulator, EmulatorBuilder, EmulatorHandle, Executor};
 
 #[path = "common/all_types.rs"]
 mod all_types;
-use all_types::all_types;
+use all_types::test_statement;
 
 /// Answers a few made-up statements: `rows N`, `types`, `fail`, anything else -> one row.
 struct TestExecutor;
 
 impl Executor for TestExecutor {
     fn execute(&mut self, session: &Session, sql: &str, _b: &[Binding]) -> Result<QueryResult, SqlError> {
-        let sql = sql.trim();
-        if let Some(n) = sql.strip_prefix("rows ") {
-            let n: i128 = n.trim().parse().map_err(|_| SqlError::syntax("bad count"))?;
-            let columns = vec![
-                Column::expr("N", ColumnType::Fixed { precision: 38, scale: 0 }, false),
-                Column::expr("LABEL", ColumnType::Text { length: 16 }, true),
-            ];
-            let rows = (0..n).map(|i| vec![Value::Fixed(i), Value::Text(format!("row {i}"))]).collect();
-            return Ok(QueryResult { columns, rows, stats: vec![] });
-        }
-        if sql == "types" {
-            return Ok(all_types());
-        }
-        if sql == "fail" {
-            return Err(SqlError::does_not_exist("Database", "NOPE"));
-        }
-        Ok(QueryResult {
-            columns: vec![Column::expr("ROLE", ColumnType::Text { length: 255 }, false)],
-            rows: vec![vec![Value::Text(session.role.clone())]],
-            stats: vec![],
-        })
+        test_statement(session, sql)
     }
 
     fn role_exists(&self, role: &str) -> bool {

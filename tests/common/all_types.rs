@@ -1,7 +1,34 @@
-//! The one-row result with a column of every jsonv2 type, shared by the emulator protocol tests and the
-//! client tests (both serve it through a test executor).
+//! The statements of the test executors shared by the emulator protocol tests and the client tests:
+//! `rows N` (N numbered rows), `types` (one row with a column of every jsonv2 type), `fail` (002003), and
+//! anything else answers the session's role.
 
-use snowcat::emulator::result::{Column, ColumnType, QueryResult, Value};
+use snowcat::emulator::engine::Session;
+use snowcat::emulator::result::{Column, ColumnType, QueryResult, SqlError, Value};
+
+/// Answer one of the test statements above.
+pub fn test_statement(session: &Session, sql: &str) -> Result<QueryResult, SqlError> {
+    let sql = sql.trim();
+    if let Some(n) = sql.strip_prefix("rows ") {
+        let n: i128 = n.trim().parse().map_err(|_| SqlError::syntax("bad count"))?;
+        let columns = vec![
+            Column::expr("N", ColumnType::Fixed { precision: 38, scale: 0 }, false),
+            Column::expr("LABEL", ColumnType::Text { length: 16 }, true),
+        ];
+        let rows = (0..n).map(|i| vec![Value::Fixed(i), Value::Text(format!("row {i}"))]).collect();
+        return Ok(QueryResult { columns, rows, stats: vec![] });
+    }
+    if sql == "types" {
+        return Ok(all_types());
+    }
+    if sql == "fail" {
+        return Err(SqlError::does_not_exist("Database", "NOPE"));
+    }
+    Ok(QueryResult {
+        columns: vec![Column::expr("ROLE", ColumnType::Text { length: 255 }, false)],
+        rows: vec![vec![Value::Text(session.role.clone())]],
+        stats: vec![],
+    })
+}
 
 pub fn all_types() -> QueryResult {
     let col = |name: &str, t: ColumnType| Column {

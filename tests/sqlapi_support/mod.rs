@@ -19,7 +19,7 @@ use snowcat::sqlapi::{
 
 #[path = "../common/all_types.rs"]
 mod all_types;
-use all_types::all_types;
+use all_types::test_statement;
 
 /// `rows N` -> N rows (N, LABEL); `types` -> one column of every jsonv2 type (+ a NULL row);
 /// `fail` -> 002003; `echo` -> one (KEY, TYPE, VALUE) row per binding, parameter and session field;
@@ -28,30 +28,10 @@ pub struct TestExecutor;
 
 impl Executor for TestExecutor {
     fn execute(&mut self, session: &Session, sql: &str, b: &[EmuBinding]) -> Result<QueryResult, SqlError> {
-        let sql = sql.trim();
-        if sql == "echo" {
+        if sql.trim() == "echo" {
             return Ok(echo(session, b));
         }
-        if let Some(n) = sql.strip_prefix("rows ") {
-            let n: i128 = n.trim().parse().map_err(|_| SqlError::syntax("bad count"))?;
-            let columns = vec![
-                Column::expr("N", ColumnType::Fixed { precision: 38, scale: 0 }, false),
-                Column::expr("LABEL", ColumnType::Text { length: 16 }, true),
-            ];
-            let rows = (0..n).map(|i| vec![Value::Fixed(i), Value::Text(format!("row {i}"))]).collect();
-            return Ok(QueryResult { columns, rows, stats: vec![] });
-        }
-        if sql == "types" {
-            return Ok(all_types());
-        }
-        if sql == "fail" {
-            return Err(SqlError::does_not_exist("Database", "NOPE"));
-        }
-        Ok(QueryResult {
-            columns: vec![Column::expr("ROLE", ColumnType::Text { length: 255 }, false)],
-            rows: vec![vec![Value::Text(session.role.clone())]],
-            stats: vec![],
-        })
+        test_statement(session, sql)
     }
 
     fn role_exists(&self, role: &str) -> bool {
