@@ -263,6 +263,8 @@ async fn every_auth_method_crawls_through_the_binary_and_no_secret_leaks() {
     let log = text(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
     assert!(log.contains("run `snowcat auth login --account oauth` again"), "{log}");
+    // Said by the crawl's result, not also by an ERROR log line of the token source.
+    assert!(!log.lines().any(|l| l.contains(" ERROR ") && l.contains("auth login")), "said twice:\n{log}");
     seen += &log;
     seen += &catalog_bytes(dir, "oauth");
 

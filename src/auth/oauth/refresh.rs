@@ -122,7 +122,9 @@ impl OAuthSource {
                 Ok(reply) => reply,
                 Err(refusal) if refusal.error == "invalid_grant" || refusal.status == 401 => {
                     let msg = relogin_message(account, &format!("{}: {}", refusal.error, refusal.message));
-                    tracing::error!(account = %account, "{msg}");
+                    // The error reaches the operator once, through the caller (`crawl --once` prints it,
+                    // the daemon's `run failed` line carries it); logging it here too said it twice.
+                    tracing::debug!(account = %account, "refresh token refused: {msg}");
                     self.cached().dead = Some(msg.clone());
                     return Err(AuthError::NeedsOperator(msg));
                 }
