@@ -7,7 +7,9 @@ COPY Cargo.toml Cargo.lock build.rs rustfmt.toml ./
 COPY src ./src
 COPY migrations ./migrations
 COPY config ./config
-RUN cargo build --release --locked && strip target/release/snowcat
+# The emulator is a workspace member, so its manifest must be present; the production daemon does not compile it.
+COPY emulator ./emulator
+RUN cargo build --release --locked -p snowcat --no-default-features && strip target/release/snowcat
 
 FROM debian:bookworm-slim AS runtime
 # CA roots for HTTPS to Snowflake; rustls uses them through the platform verifier/webpki roots.

@@ -2,12 +2,12 @@
 # Long shutdown soak against a generated account served by `snowcat emulator`, N times:
 #   kill  `snowcat crawl --once`, SIGKILLed at a random moment. After every kill `PRAGMA integrity_check`
 #         must say ok; at the end a crawl must complete. (Snapshot equality after each kill is asserted by
-#         tests/crash_loop.rs, the CI-sized version.)
+#         tests/it/crash_loop.rs, the CI-sized version.)
 #   term  `snowcat run` (run_at_start), SIGTERMed at a random moment of its crawl, with injected statement
 #         latency. Every time: exit 0 within the grace period (and the daemon says "all runs ended"), every
 #         statement still running on the emulator at exit got a cancel and none completed afterwards,
 #         integrity ok, the run is recorded cancelled (or complete, or absent), the current snapshot keeps
-#         its size. At the end a run completes. (The CI-sized version is tests/sigterm_loop.rs.)
+#         its size. At the end a run completes. (The CI-sized version is tests/it/sigterm_loop.rs.)
 #
 # usage: benches/soak.sh [ITERATIONS] [DxSxTxC] [kill|term]   defaults: 200, 10x10x100x10 (10k tables), kill
 #   SNOWCAT_BIN=path     use this binary instead of building target/release/snowcat

@@ -1,6 +1,6 @@
 -- The changes `snowcat demo` makes to the sample account between its two crawls, run as ACCOUNTADMIN
 -- through the SQL API one statement at a time. Each one should appear exactly once in the demo's diff
--- (tests/demo.rs checks that), so keep this list and that test in step.
+-- (tests/it/demo.rs checks that), so keep this list and that test in step.
 
 -- A new nullable column: additive.
 ALTER TABLE SALES.CORE.CUSTOMERS ADD COLUMN PHONE VARCHAR(32) COMMENT 'E.164 phone number';

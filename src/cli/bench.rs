@@ -16,12 +16,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::Outcome;
 use crate::crawl::statements::path;
-use crate::emulator::Emulator;
-use crate::emulator::faults::Faults;
-use crate::emulator::model::{Account, GenerateSpec};
-use crate::emulator::model_types::TableKind;
-use crate::emulator::requestlog::EntryKind;
 use crate::sqlapi::{Client, StatementRequest, StaticToken, TokenType};
+use snowflake_emulator::Emulator;
+use snowflake_emulator::faults::Faults;
+use snowflake_emulator::model::{Account, GenerateSpec};
+use snowflake_emulator::model_types::TableKind;
+use snowflake_emulator::requestlog::EntryKind;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {

@@ -4,7 +4,7 @@
 //! the diff by severity, the coverage gap and how to query the file.
 //!
 //! Owns the demo's choreography and its printing only: crawling is `crate::crawl`, storage and diffs are
-//! `crate::catalog`, the server is `crate::emulator`. The sample account and the change script are compiled
+//! `crate::catalog`, the server is `snowflake_emulator`. The sample account and the change script are compiled
 //! in, so it runs from any directory and needs nothing beyond 127.0.0.1.
 
 use std::collections::BTreeSet;
@@ -23,9 +23,9 @@ use super::catalog::print_changes;
 use crate::catalog::query::{ChangeFilter, ChangeRow};
 use crate::catalog::{Catalog, RunStatus, Severity};
 use crate::crawl::{CrawlOptions, NoProgress, RunReport};
-use crate::emulator::Emulator;
-use crate::emulator::model::Account;
 use crate::sqlapi::{Client, StatementRequest, StaticToken, TokenType};
+use snowflake_emulator::Emulator;
+use snowflake_emulator::model::Account;
 
 /// The changes applied between the two crawls (each must show up exactly once in the diff).
 pub const CHANGES_SQL: &str = include_str!("../../config/emulator/demo-changes.sql");
@@ -259,7 +259,7 @@ fn print_howto(catalog: &Path) {
 pub async fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let mut steps = Steps { started: Instant::now(), n: 0 };
     steps.next("Starting the Snowflake SQL API emulator with the sample account");
-    let mut account = Account::from_sql(crate::emulator::sample_sql())
+    let mut account = Account::from_sql(snowflake_emulator::sample_sql())
         .map_err(|e| anyhow::anyhow!("the built-in sample account does not load: {e}"))?;
     account.apply_sql(SETUP_SQL).map_err(|e| anyhow::anyhow!("the demo setup does not load: {e}"))?;
     let token = uuid::Uuid::new_v4().to_string();

@@ -1,14 +1,17 @@
 //! The command tree of the `snowcat` binary and the dispatch to each command's module.
 //!
 //! Owns argument parsing and exit-code policy only. Each subcommand lives in its own file and does its work
-//! through the library modules (`emulator`, `sqlapi`, `catalog`, ...); no protocol or storage logic here.
+//! through the library modules (`sqlapi`, `catalog`, ...) or the emulator crate; no protocol or storage logic here.
 
 mod auth;
+#[cfg(feature = "emulator")]
 mod bench;
 mod catalog;
 mod connection;
 mod crawl;
+#[cfg(feature = "emulator")]
 mod demo;
+#[cfg(feature = "emulator")]
 mod emulator;
 mod run;
 mod sql;
@@ -27,10 +30,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    #[cfg(feature = "emulator")]
     /// Serve a generated account with injected latency/faults for benches/run.sh (changes 1% on SIGHUP).
     Bench(bench::BenchArgs),
     /// Serve a local Snowflake SQL API v2 emulator (for tests, benchmarks and the demo).
-    Emulator(emulator::EmulatorArgs),
+    #[cfg(feature = "emulator")]
+    Emulator(snowflake_emulator::cli::EmulatorArgs),
     /// Run one SQL statement through the SQL API v2 and print its result.
     Sql(sql::SqlArgs),
     /// Inspect or cancel a statement by its handle.
@@ -58,6 +63,7 @@ pub enum Command {
     /// Run one of the ten metadata tools of the Scalekit Snowflake connector live (what the crawler sees).
     Tool(tool::ToolArgs),
     /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
+    #[cfg(feature = "emulator")]
     Demo(demo::DemoArgs),
 }
 
@@ -93,7 +99,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
 /// Run the parsed command.
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
+        #[cfg(feature = "emulator")]
         Command::Bench(args) => bench::run(args).await,
+        #[cfg(feature = "emulator")]
         Command::Emulator(args) => emulator::run(args).await,
         Command::Sql(args) => sql::run(args).await,
         Command::Statement(cmd) => sql::run_statement(cmd).await,
@@ -107,6 +115,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args),
         Command::Auth(cmd) => auth::run(cmd).await,
         Command::Tool(args) => tool::run(args).await,
+        #[cfg(feature = "emulator")]
         Command::Demo(args) => demo::run(args).await,
     }
 }

@@ -1,0 +1,57 @@
+//! Shared helpers of the crawl integration tests: an emulator on 127.0.0.1, a client for it, a crawl into
+//! a temporary catalog.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use snowcat::catalog::{Catalog, Object, ObjectKind};
+use snowcat::crawl::{CrawlOptions, NoProgress, RunReport};
+use snowcat::sqlapi::{Client, StaticToken, TokenType};
+use snowflake_emulator::engine::Engine;
+use snowflake_emulator::model::Account;
+use snowflake_emulator::{Emulator, EmulatorHandle};
+use tokio_util::sync::CancellationToken;
+
+pub fn sample() -> Account {
+    Account::from_sql(snowflake_emulator::sample_sql()).unwrap()
+}
+
+/// Start an emulator over `account`, with the engine's SHOW cap and 090030 threshold.
+pub async fn start(account: Account, show_cap: usize, info_limit: Option<usize>) -> EmulatorHandle {
+    let mut engine = Engine::new(account);
+    engine.set_show_row_limit(show_cap);
+    if let Some(l) = info_limit {
+        engine.set_information_schema_limit(l);
+    }
+    Emulator::with_executor(engine).start().await.unwrap()
+}
+
+pub fn client(emu: &EmulatorHandle) -> Client {
+    let token = Arc::new(StaticToken::new(SecretString::from("test-token".to_string()), TokenType::OAuth));
+    Client::for_url(&emu.base_url(), token).unwrap().build().unwrap()
+}
+
+pub async fn crawl(emu: &EmulatorHandle, db: &Path, opts: &CrawlOptions) -> RunReport {
+    snowcat::crawl::crawl(&client(emu), db, "acct", opts, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap()
+}
+
+pub fn snapshot(db: &Path) -> Vec<Object> {
+    Catalog::open(db).unwrap().snapshot("acct", None).unwrap()
+}
+
+pub fn count(objects: &[Object], kind: ObjectKind) -> usize {
+    objects.iter().filter(|o| o.kind() == kind).count()
+}
+
+/// The statements the emulator executed (SQL texts of submissions), in order.
+pub fn statements(emu: &EmulatorHandle) -> Vec<String> {
+    emu.request_log()
+        .into_iter()
+        .filter(|e| e.kind == snowflake_emulator::requestlog::EntryKind::Execution)
+        .filter_map(|e| e.statement)
+        .collect()
+}
