@@ -1,7 +1,8 @@
 //! A statement's whole life: submit asynchronously, poll with backoff until done, cancel on deadline or
 //! cancellation, then stream rows partition by partition (prefetched with bounded concurrency, in order).
 //!
-//! Owns `execute`, `execute_collect`, `RowStream` and `ResultSet`, plus the per-statement span and report.
+//! Owns `execute`, `execute_collect`, `first_page`, `RowStream` and `ResultSet`, plus the per-statement span
+//! and report.
 //! Memory is bounded by the partitions in flight (`prefetch` + the one being read), never the result size.
 
 use std::pin::Pin;
@@ -185,16 +186,52 @@ impl Client {
     /// partitions ahead (`ClientConfig::prefetch`) and stops with `Cancelled` if `cancel` fires meanwhile.
     pub async fn execute(
         &self,
-        mut req: StatementRequest,
+        req: StatementRequest,
         deadline: Instant,
         cancel: CancellationToken,
     ) -> Result<RowStream, SqlApiError> {
+        let (page, reporter, stats, span) = self.start(req, deadline, &cancel).await?;
+        let rest = self.partition_stream(&page, stats, span);
+        Ok(RowStream {
+            handle: page.handle,
+            schema: page.schema,
+            num_rows: page.num_rows,
+            stats: page.stats,
+            statement_handles: page.statement_handles,
+            current: page.rows.into_iter(),
+            rest,
+            cancel,
+            report: Some(reporter),
+        })
+    }
+
+    /// Run a statement to completion like [`Client::execute`] (async submit, polling, a cancel on deadline
+    /// or cancellation) and return its first answer: the metadata and partition 0 only. Later partitions
+    /// are left on the server for [`Client::partition`]; an agent pages through them itself.
+    pub async fn first_page(
+        &self,
+        req: StatementRequest,
+        deadline: Instant,
+        cancel: CancellationToken,
+    ) -> Result<ResultPage, SqlApiError> {
+        let (page, reporter, _, _) = self.start(req, deadline, &cancel).await?;
+        reporter.finish("ok", page.rows.len() as u64);
+        Ok(page)
+    }
+
+    /// Submit and poll to completion, with the statement's span and report started.
+    async fn start(
+        &self,
+        mut req: StatementRequest,
+        deadline: Instant,
+        cancel: &CancellationToken,
+    ) -> Result<(ResultPage, Reporter, Arc<CallStats>, tracing::Span), SqlApiError> {
         req.async_exec = true;
         let kind = req.kind_label();
         let request_id = req.request_id.to_string();
         let span = tracing::info_span!("sql_statement", kind = %kind, request_id = %request_id, handle = tracing::field::Empty);
         let stats = Arc::new(CallStats::default());
-        let reporter = Reporter {
+        let mut reporter = Reporter {
             client: self.clone(),
             report: StatementReport {
                 kind,
@@ -210,31 +247,18 @@ impl Client {
             started: Instant::now(),
             stats: stats.clone(),
         };
-        let page = self.run_to_completion(&req, deadline, &cancel, &stats).instrument(span.clone()).await;
+        let page = self.run_to_completion(&req, deadline, cancel, &stats).instrument(span.clone()).await;
         let page = match page {
             Ok(p) => p,
             Err((e, handle)) => {
-                let mut r = reporter;
-                r.report.handle = handle;
-                r.finish(e.outcome_label(), 0);
+                reporter.report.handle = handle;
+                reporter.finish(e.outcome_label(), 0);
                 return Err(e);
             }
         };
         span.record("handle", page.handle.as_str());
-        let mut reporter = reporter;
         reporter.report.handle = Some(page.handle.clone());
-        let rest = self.partition_stream(&page, stats, span);
-        Ok(RowStream {
-            handle: page.handle,
-            schema: page.schema,
-            num_rows: page.num_rows,
-            stats: page.stats,
-            statement_handles: page.statement_handles,
-            current: page.rows.into_iter(),
-            rest,
-            cancel,
-            report: Some(reporter),
-        })
+        Ok((page, reporter, stats, span))
     }
 
     /// [`Client::execute`] and collect every row (for small results such as SHOW output).
