@@ -11,6 +11,8 @@ pub mod config;
 pub mod crawl;
 pub mod daemon;
 pub mod logging;
+pub mod mcp;
 pub mod metrics;
 pub mod serve;
 pub mod sqlapi;
+pub mod tools;

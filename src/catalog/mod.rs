@@ -5,6 +5,8 @@
 
 pub mod changes;
 pub mod error;
+pub mod history;
+pub mod lookup;
 pub mod model;
 pub mod query;
 pub mod retention;

@@ -1,8 +1,11 @@
-//! Typed reads for the CLI: runs, changes between runs, one table at a run, search by name or comment.
+//! Typed reads for the CLI and the MCP catalog tools: runs, changes between runs, one table at a run,
+//! search by name or comment, a run's coverage gaps. Lists can be read a page at a time: each takes the
+//! key of the last row already seen (keyset paging, stable while the daemon keeps writing).
 //!
 //! Read-only and built on the reader views (`runs_v`, `changes_v`) or version intervals. No formatting
-//! here (the CLI prints); no writes.
+//! here (the front ends print); no writes.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::changes::Severity;
@@ -12,7 +15,7 @@ use super::snapshot::COMMITTED;
 use super::store::Catalog;
 
 /// One row of `runs_v`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RunRow {
     pub run_id: i64,
     pub account_name: String,
@@ -28,7 +31,7 @@ pub struct RunRow {
 }
 
 /// One row of `changes_v`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ChangeRow {
     pub change_id: i64,
     pub run_id: i64,
@@ -43,14 +46,26 @@ pub struct ChangeRow {
     pub severity: String,
 }
 
-/// Which changes to list: runs in `(from, to]`; with neither, the latest committed run of each account.
+/// Which changes to list: runs in `(from, to]`; with neither (and no `since_time`), the latest committed
+/// run of each account.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeFilter {
     pub account: Option<String>,
     pub from: Option<i64>,
     pub to: Option<i64>,
+    /// Only runs that finished after this RFC 3339 UTC time (`runs.finished_at` text order).
+    pub since_time: Option<String>,
+    /// Only runs that finished at or before this RFC 3339 UTC time.
+    pub until_time: Option<String>,
     pub kind: Option<ObjectKind>,
     pub severity: Option<Severity>,
+    /// SQL LIKE pattern (escape character `\`) on the printed object name (`changes_v.object_name`; ASCII
+    /// case-insensitive).
+    pub object: Option<String>,
+    /// Only changes after this `(run_id, change_id)`, the key of the last change of the previous page.
+    pub after: Option<(i64, i64)>,
+    /// At most this many changes.
+    pub limit: Option<usize>,
 }
 
 /// A table with its columns and constraints as of some run.
@@ -63,13 +78,41 @@ pub struct TableAt {
     pub constraints: Vec<Constraint>,
 }
 
+/// One scope a run could not see completely (a row of the scope ledger whose outcome is not `complete`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CoverageRow {
+    pub run_id: i64,
+    pub scope: String,
+    pub object_kind: String,
+    /// `failed`, `denied`, `truncated` or `filtered`.
+    pub outcome: String,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub statement_handle: Option<String>,
+}
+
+/// What to search: `pattern` in names or comments, optionally one kind or account, a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Text to find (SQL LIKE when it holds `%` or `_`, else anywhere in the name or comment).
+    pub pattern: String,
+    pub kind: Option<ObjectKind>,
+    pub account: Option<String>,
+    /// Only hits after this `(account, kind, p1, p2, p3, p4)`, the key of the last hit of the previous page.
+    pub after: Option<[String; 6]>,
+    pub limit: usize,
+}
+
 /// An object or column whose name or comment matched a search.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct SearchHit {
     pub account_name: String,
     pub object_kind: String,
     pub object_name: String,
     pub comment: Option<String>,
+    /// The hit's sort key, for the next page's `after`.
+    #[serde(skip)]
+    pub key: [String; 6],
 }
 
 impl Catalog {
@@ -98,12 +141,23 @@ impl Catalog {
 
     /// Runs, newest first.
     pub fn runs(&self, account: Option<&str>, limit: usize) -> Result<Vec<RunRow>> {
+        self.runs_before(account, None, limit)
+    }
+
+    /// Runs older than run `before` (all runs without it), newest first.
+    pub fn runs_before(
+        &self,
+        account: Option<&str>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<RunRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT run_id, account_name, started_at, finished_at, status, statements, rows, objects, changes,
                     incomplete_scopes, error_summary
-             FROM runs_v WHERE ?1 IS NULL OR account_name = ?1 ORDER BY run_id DESC LIMIT ?2",
+             FROM runs_v WHERE (?1 IS NULL OR account_name = ?1) AND (?3 IS NULL OR run_id < ?3)
+             ORDER BY run_id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(rusqlite::params![account, limit as i64], |r| {
+        let rows = stmt.query_map(rusqlite::params![account, limit as i64, before], |r| {
             Ok(RunRow {
                 run_id: r.get(0)?,
                 account_name: r.get(1)?,
@@ -121,21 +175,29 @@ impl Catalog {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Changes matching `filter`, in run then object order.
+    /// Changes matching `filter`, in run then change order.
     pub fn changes(&self, filter: &ChangeFilter) -> Result<Vec<ChangeRow>> {
-        let range = match (filter.from, filter.to) {
-            (None, None) => format!(
+        let latest_only = filter.from.is_none()
+            && filter.to.is_none()
+            && filter.since_time.is_none()
+            && filter.until_time.is_none();
+        let range = if latest_only {
+            format!(
                 "c.run_id IN (SELECT max(r.id) FROM runs r WHERE r.status IN {COMMITTED} GROUP BY r.account_id)"
-            ),
-            _ => "c.run_id > coalesce(?1, -1) AND c.run_id <= coalesce(?2, 9223372036854775807)".to_string(),
+            )
+        } else {
+            "c.run_id > coalesce(?1, -1) AND c.run_id <= coalesce(?2, 9223372036854775807)".to_string()
         };
+        let (after_run, after_change) = filter.after.unzip();
         let sql = format!(
             "SELECT change_id, run_id, account_name, run_time, object_kind, object_name, change, field, before,
                     after, severity
              FROM changes_v c
              WHERE {range} AND (?3 IS NULL OR account_name = ?3) AND (?4 IS NULL OR object_kind = ?4)
-               AND (?5 IS NULL OR severity = ?5)
-             ORDER BY run_id, change_id"
+               AND (?5 IS NULL OR severity = ?5) AND (?7 IS NULL OR object_name LIKE ?7 ESCAPE '\\')
+               AND (?6 IS NULL OR run_time > ?6) AND (?11 IS NULL OR run_time <= ?11)
+               AND (?8 IS NULL OR (run_id, change_id) > (?8, ?9))
+             ORDER BY run_id, change_id LIMIT ?10"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(
@@ -144,7 +206,13 @@ impl Catalog {
                 filter.to,
                 filter.account,
                 filter.kind.map(ObjectKind::as_str),
-                filter.severity.map(Severity::as_str)
+                filter.severity.map(Severity::as_str),
+                filter.since_time,
+                filter.object,
+                after_run,
+                after_change,
+                filter.limit.map_or(-1, |l| l as i64),
+                filter.until_time,
             ],
             |r| {
                 Ok(ChangeRow {
@@ -209,6 +277,12 @@ impl Catalog {
     /// Current databases, schemas, tables, columns and warehouses whose name or comment matches `pattern`
     /// (SQL LIKE, case-insensitive for ASCII; a pattern without `%` or `_` matches anywhere).
     pub fn search(&self, pattern: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_page(&SearchFilter { pattern: pattern.to_string(), limit, ..SearchFilter::default() })
+    }
+
+    /// [`Catalog::search`] narrowed to a kind or an account, a page at a time.
+    pub fn search_page(&self, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
+        let pattern = &filter.pattern;
         let like = if pattern.contains('%') || pattern.contains('_') {
             pattern.to_string()
         } else {
@@ -219,20 +293,58 @@ impl Catalog {
                     v.p1 || CASE WHEN v.p2 = '' THEN '' ELSE '.' || v.p2 END
                          || CASE WHEN v.p3 = '' THEN '' ELSE '.' || v.p3 END
                          || CASE WHEN v.p4 = '' THEN '' ELSE '.' || v.p4 END,
-                    v.attrs ->> '$.comment'
+                    v.attrs ->> '$.comment', v.p1, v.p2, v.p3, v.p4
              FROM versions v JOIN accounts a ON a.id = v.account_id
              WHERE v.end_run IS NULL AND v.kind IN ('database', 'schema', 'table', 'column', 'warehouse')
                AND (CASE v.kind WHEN 'database' THEN v.p1 WHEN 'warehouse' THEN v.p1 WHEN 'schema' THEN v.p2
                                 WHEN 'table' THEN v.p3 ELSE v.p4 END LIKE ?1
                     OR (v.attrs ->> '$.comment') LIKE ?1)
+               AND (?3 IS NULL OR v.kind = ?3) AND (?4 IS NULL OR a.name = ?4)
+               AND (?5 IS NULL OR (a.name, v.kind, v.p1, v.p2, v.p3, v.p4) > (?5, ?6, ?7, ?8, ?9, ?10))
              ORDER BY a.name, v.kind, v.p1, v.p2, v.p3, v.p4 LIMIT ?2",
         )?;
-        let rows = stmt.query_map(rusqlite::params![like, limit as i64], |r| {
+        let after = filter.after.clone().map(|k| k.map(Some)).unwrap_or_default();
+        let params = rusqlite::params![
+            like,
+            filter.limit as i64,
+            filter.kind.map(ObjectKind::as_str),
+            filter.account,
+            after[0],
+            after[1],
+            after[2],
+            after[3],
+            after[4],
+            after[5],
+        ];
+        let rows = stmt.query_map(params, |r| {
             Ok(SearchHit {
                 account_name: r.get(0)?,
                 object_kind: r.get(1)?,
                 object_name: r.get(2)?,
                 comment: r.get(3)?,
+                key: [r.get(0)?, r.get(1)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The scopes run `run` could not see completely (failed, denied, truncated, filtered), in scope order
+    /// after `after`.
+    pub fn coverage(&self, run: i64, after: Option<&str>, limit: usize) -> Result<Vec<CoverageRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT run_id, scope, object_kind, outcome, error_code, error_message, statement_handle
+             FROM scope_ledger WHERE run_id = ?1 AND outcome <> 'complete' AND (?2 IS NULL OR scope > ?2)
+             ORDER BY scope LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![run, after, limit as i64], |r| {
+            Ok(CoverageRow {
+                run_id: r.get(0)?,
+                scope: r.get(1)?,
+                object_kind: r.get(2)?,
+                outcome: r.get(3)?,
+                error_code: r.get(4)?,
+                error_message: r.get(5)?,
+                statement_handle: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -10,8 +10,9 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::{Outcome, UsageError};
-use crate::catalog::query::{ChangeFilter, ChangeRow};
+use crate::catalog::query::ChangeFilter;
 use crate::catalog::{Catalog, ObjectKind, Severity};
+use crate::tools::catalog::write_changes;
 
 /// Where the catalog file is.
 #[derive(Debug, Args)]
@@ -184,75 +185,17 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let cat = open(&args.catalog)?;
-    let filter = ChangeFilter { account: args.account.clone(), from: args.from, to: args.to, kind, severity };
+    let filter = ChangeFilter {
+        account: args.account.clone(),
+        from: args.from,
+        to: args.to,
+        kind,
+        severity,
+        ..ChangeFilter::default()
+    };
     let rows = cat.changes(&filter)?;
-    print_list(args.format, &rows, |out| print_changes(out, &rows))?;
+    print_list(args.format, &rows, |out| write_changes(out, &rows))?;
     Ok(Outcome::Success)
-}
-
-/// The table (or view) a removed column or constraint belongs to, by its printed name: `D.S.T.C` and
-/// `D.S.T.NAME` give `D.S.T`. Grants are not folded: each security change stays on its own line.
-fn removed_with(c: &ChangeRow) -> Option<String> {
-    match c.object_kind.as_str() {
-        "column" | "constraint" => c.object_name.rsplit_once('.').map(|(t, _)| t.to_string()),
-        _ => None,
-    }
-}
-
-/// Print changes one per line. The columns and constraints removed with a table removed in the same run
-/// are folded into that table's line (`(with 12 columns, 1 constraint)`); `--format json` lists each.
-pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(out, "no changes");
-    }
-    let removed_tables: std::collections::HashSet<(i64, &str, &str)> = rows
-        .iter()
-        .filter(|c| c.object_kind == "table" && c.change == "removed")
-        .map(|c| (c.run_id, c.account_name.as_str(), c.object_name.as_str()))
-        .collect();
-    let mut folded: std::collections::HashMap<(i64, &str, String), std::collections::BTreeMap<&str, usize>> =
-        std::collections::HashMap::new();
-    let mut shown = Vec::new();
-    for c in rows {
-        if c.change == "removed"
-            && let Some(table) = removed_with(c)
-            && removed_tables.contains(&(c.run_id, c.account_name.as_str(), table.as_str()))
-        {
-            *folded
-                .entry((c.run_id, c.account_name.as_str(), table))
-                .or_default()
-                .entry(&c.object_kind)
-                .or_default() += 1;
-            continue;
-        }
-        shown.push(c);
-    }
-    for c in shown {
-        let mut detail = match &c.field {
-            Some(f) => format!(
-                " {f}: {} -> {}",
-                c.before.as_deref().unwrap_or("NULL"),
-                c.after.as_deref().unwrap_or("NULL")
-            ),
-            None => String::new(),
-        };
-        if c.object_kind == "table"
-            && c.change == "removed"
-            && let Some(kids) = folded.get(&(c.run_id, c.account_name.as_str(), c.object_name.clone()))
-        {
-            let parts: Vec<String> = kids
-                .iter()
-                .map(|(kind, n)| format!("{n} {kind}{}", if *n == 1 { "" } else { "s" }))
-                .collect();
-            detail = format!(" (with {})", parts.join(", "));
-        }
-        writeln!(
-            out,
-            "run {:<5} {:<9} {:<9} {:<15} {}{}",
-            c.run_id, c.severity, c.change, c.object_kind, c.object_name, detail
-        )?;
-    }
-    Ok(())
 }
 
 pub fn show(args: ShowArgs) -> anyhow::Result<Outcome> {
@@ -357,50 +300,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ChangeRow, one_line, print_changes};
-
-    fn change(kind: &str, name: &str, change: &str) -> ChangeRow {
-        ChangeRow {
-            change_id: 0,
-            run_id: 2,
-            account_name: "acct".into(),
-            run_time: None,
-            object_kind: kind.into(),
-            object_name: name.into(),
-            change: change.into(),
-            field: None,
-            before: None,
-            after: None,
-            severity: "breaking".into(),
-        }
-    }
-
-    #[test]
-    fn children_of_a_removed_table_fold_into_its_line() {
-        let rows = vec![
-            change("column", "D.S.T.A", "removed"),
-            change("column", "D.S.T.B", "removed"),
-            change("constraint", "D.S.T.PK_T", "removed"),
-            change("grant", "SELECT on TABLE D.S.T to ROLE R", "removed"),
-            change("table", "D.S.T", "removed"),
-            // Not folded: another table's column, an added column, any grant.
-            change("column", "D.S.U.A", "removed"),
-            change("column", "D.S.T.C", "added"),
-            change("grant", "SELECT on TABLE D.S.U to ROLE R", "removed"),
-        ];
-        let mut out = Vec::new();
-        print_changes(&mut out, &rows).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 5, "{text}");
-        assert!(
-            lines[0].ends_with("SELECT on TABLE D.S.T to ROLE R"),
-            "grants stay on their own line: {text}"
-        );
-        assert!(lines[1].ends_with("table           D.S.T (with 2 columns, 1 constraint)"), "{text}");
-        assert!(lines[2].ends_with("D.S.U.A") && lines[3].ends_with("D.S.T.C"), "{text}");
-        assert!(lines[4].ends_with("SELECT on TABLE D.S.U to ROLE R"), "{text}");
-    }
+    use super::one_line;
 
     #[test]
     fn problems_stay_on_one_line_and_are_cut_with_an_ellipsis() {

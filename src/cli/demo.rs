@@ -19,11 +19,11 @@ use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
 use super::Outcome;
-use super::catalog::print_changes;
 use crate::catalog::query::{ChangeFilter, ChangeRow};
 use crate::catalog::{Catalog, RunStatus, Severity};
 use crate::crawl::{CrawlOptions, NoProgress, RunReport};
 use crate::sqlapi::{Client, StatementRequest, StaticToken, TokenType};
+use crate::tools::catalog::write_changes;
 use snowflake_emulator::Emulator;
 use snowflake_emulator::model::Account;
 
@@ -186,7 +186,7 @@ fn print_diff(rows: &[ChangeRow]) -> anyhow::Result<()> {
         }
         writeln!(out, "    {} ({}):", sev.as_str().to_uppercase(), of.len())?;
         let mut buf = Vec::new();
-        print_changes(&mut buf, &of)?;
+        write_changes(&mut buf, &of)?;
         for line in String::from_utf8_lossy(&buf).lines() {
             writeln!(out, "      {line}")?;
         }

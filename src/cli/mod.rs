@@ -13,6 +13,7 @@ mod crawl;
 mod demo;
 #[cfg(feature = "emulator")]
 mod emulator;
+mod mcp;
 mod run;
 mod sql;
 mod tool;
@@ -62,6 +63,8 @@ pub enum Command {
     Auth(auth::AuthCommand),
     /// Run one of the ten metadata tools of the Scalekit Snowflake connector live (what the crawler sees).
     Tool(tool::ToolArgs),
+    /// Serve the connector's tools and the catalog's history to AI agents over MCP on stdio.
+    Mcp(mcp::McpArgs),
     /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
     #[cfg(feature = "emulator")]
     Demo(demo::DemoArgs),
@@ -115,6 +118,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args),
         Command::Auth(cmd) => auth::run(cmd).await,
         Command::Tool(args) => tool::run(args).await,
+        Command::Mcp(args) => mcp::run(args).await,
         #[cfg(feature = "emulator")]
         Command::Demo(args) => demo::run(args).await,
     }

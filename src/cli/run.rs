@@ -1,6 +1,7 @@
 //! `snowcat run [--config FILE] [--log-format auto|text|json]`: the long-running service. Loads and
-//! validates the config before binding anything, starts logging, the metrics/health server, signal
-//! handling, SIGHUP reloads and the scheduler, and exits 0 after a graceful shutdown.
+//! validates the config before binding anything, starts logging, the metrics/health server (with `/mcp`
+//! when `[mcp] http` is on), signal handling, SIGHUP reloads and the scheduler, and exits 0 after a
+//! graceful shutdown.
 //!
 //! Wiring only: the crawl goes through `daemon::AccountCrawler`, here the real crawler over the catalog
 //! ([`crawler::CatalogCrawler`]); [`prepare_catalog`] opens and migrates the catalog before anything runs.
@@ -20,7 +21,7 @@ pub(crate) mod crawler;
 pub use crawler::CatalogCrawler;
 
 use super::{Outcome, UsageError};
-use crate::config::{self, ConfigError, LogFormat};
+use crate::config::{self, Config, ConfigError, LogFormat};
 use crate::daemon::{self, DaemonDeps};
 use crate::metrics::Metrics;
 use crate::serve::{self, HttpLimits, Readiness, ServeState};
@@ -41,24 +42,25 @@ pub fn prepare_catalog(path: &Path) -> Result<(), String> {
     crate::catalog::Catalog::open(path).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// Run the daemon until SIGTERM/SIGINT.
-pub async fn run(args: RunArgs) -> Result<Outcome> {
-    let path = config::resolve_path(args.config.as_deref());
-    let cfg = match config::load(&path) {
-        Ok(cfg) => cfg,
+/// Load and validate the config at `path`; every problem goes to stderr and makes a usage error (exit 2).
+pub(crate) fn load_config(path: &Path) -> Result<Config> {
+    match config::load(path) {
+        Ok(cfg) => Ok(cfg),
         Err(ConfigError::Invalid(problems)) => {
             for p in &problems {
                 eprintln!("config: {p}");
             }
-            return Err(UsageError(format!(
-                "{}: {} problem(s); nothing started",
-                path.display(),
-                problems.len()
-            ))
-            .into());
+            Err(UsageError(format!("{}: {} problem(s); nothing started", path.display(), problems.len()))
+                .into())
         }
-        Err(e) => return Err(UsageError(e.to_string()).into()),
-    };
+        Err(e) => Err(UsageError(e.to_string()).into()),
+    }
+}
+
+/// Run the daemon until SIGTERM/SIGINT.
+pub async fn run(args: RunArgs) -> Result<Outcome> {
+    let path = config::resolve_path(args.config.as_deref());
+    let cfg = load_config(&path)?;
     crate::logging::init(args.log_format.unwrap_or(cfg.log.format), &cfg.log.level)?;
     let addr: SocketAddr = cfg.http.listen.parse().context("http.listen")?;
     let listener = serve::bind(addr).await?;
@@ -88,8 +90,16 @@ pub async fn run(args: RunArgs) -> Result<Outcome> {
     ));
     tokio::spawn(watch_catalog_size(cfg.catalog.path.clone(), metrics.clone(), server_stop.clone()));
     let state = ServeState { metrics: metrics.clone(), readiness: readiness.clone() };
-    let server =
-        tokio::spawn(serve::serve(listener, state, HttpLimits::from_config(&cfg.http), server_stop.clone()));
+    let mcp = super::mcp::http_routes(&cfg, bound, metrics.clone(), server_stop.clone())?;
+    if mcp.is_some() {
+        tracing::info!(
+            path = crate::mcp::http::PATH,
+            read_only = !cfg.mcp.allow_write,
+            "serving MCP over HTTP"
+        );
+    }
+    let limits = HttpLimits::from_config(&cfg.http);
+    let server = tokio::spawn(serve::serve_with(listener, state, limits, mcp, server_stop.clone()));
     tracing::info!(listen = %bound, config = %path.display(), "serving /metrics, /healthz, /readyz");
 
     let crawler = CatalogCrawler::new(cfg.catalog.path.clone(), cfg.retention.keep_days);

@@ -153,6 +153,7 @@ fn schema_problems(doc: &toml::Table) -> Vec<ConfigProblem> {
             "retention" => check::<RetentionConfig>("retention", value, &mut out),
             "daemon" => check::<DaemonConfig>("daemon", value, &mut out),
             "notifications" => check::<NotificationsConfig>("notifications", value, &mut out),
+            "mcp" => check::<McpConfig>("mcp", value, &mut out),
             "accounts" => match value {
                 toml::Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
@@ -166,7 +167,7 @@ fn schema_problems(doc: &toml::Table) -> Vec<ConfigProblem> {
             other => out.push(ConfigProblem::new(
                 other,
                 "",
-                "unknown section (expected catalog, http, log, retention, daemon, notifications, accounts)",
+                "unknown section (expected catalog, http, log, retention, daemon, notifications, mcp, accounts)",
             )),
         }
     }

@@ -32,6 +32,9 @@ pub struct Config {
     /// The change feed after each run with changes.
     #[serde(default)]
     pub notifications: NotificationsConfig,
+    /// The Model Context Protocol server for AI agents (`snowcat mcp`, and `/mcp` on the `[http]` server).
+    #[serde(default)]
+    pub mcp: McpConfig,
     /// The Snowflake accounts to crawl (at least one).
     #[serde(default)]
     pub accounts: Vec<AccountConfig>,
@@ -231,6 +234,57 @@ fn default_webhook_timeout() -> Duration {
 }
 fn default_webhook_attempts() -> u32 {
     4
+}
+
+/// `[mcp]`: the Model Context Protocol server. `snowcat mcp` serves it on stdio; `http = true` also serves
+/// it under `/mcp` on the `[http]` listener of `snowcat run`. Changes take effect on restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpConfig {
+    /// Serve MCP's streamable HTTP transport under `/mcp` on the `[http]` listener (off by default).
+    #[serde(default)]
+    pub http: bool,
+    /// The `[[accounts]]` entry the live tools connect to and the catalog tools default to (default: the
+    /// only one).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Let `snowflake_execute_query` run any single statement, not only SELECT, SHOW, DESCRIBE, WITH and
+    /// EXPLAIN. Give the account a read-only role anyway.
+    #[serde(default)]
+    pub allow_write: bool,
+    /// Serve the catalog tools only: no live Snowflake tools, no Snowflake credentials used.
+    #[serde(default)]
+    pub catalog_only: bool,
+    /// The longest a live tool call waits for its statement before cancelling it (a caller can submit
+    /// with `async` and poll instead).
+    #[serde(default = "default_mcp_statement_wait", with = "humantime_serde")]
+    pub statement_wait: Duration,
+    /// File holding the bearer token HTTP clients must send (`Authorization: Bearer ...`). Required when
+    /// `http.listen` is not a loopback address.
+    #[serde(default)]
+    pub bearer_token_file: Option<PathBuf>,
+    /// Browser origins allowed to call `/mcp` besides loopback ones (`https://app.example.com`); a request
+    /// with any other `Origin` gets 403.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for McpConfig {
+    fn default() -> Self {
+        Self {
+            http: false,
+            account: None,
+            allow_write: false,
+            catalog_only: false,
+            statement_wait: default_mcp_statement_wait(),
+            bearer_token_file: None,
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+fn default_mcp_statement_wait() -> Duration {
+    Duration::from_secs(120)
 }
 
 /// Where grants are read from.

@@ -81,6 +81,7 @@ pub fn validate(config: &Config) -> Vec<ConfigProblem> {
     }
     positive("daemon.shutdown_grace", config.daemon.shutdown_grace, &mut p);
     check_notifications(&config.notifications, &mut p);
+    check_mcp(config, &mut p);
     if config.accounts.is_empty() {
         p.add("accounts", "", "at least one [[accounts]] entry is required");
     }
@@ -102,6 +103,41 @@ pub fn validate(config: &Config) -> Vec<ConfigProblem> {
 fn positive(key: &str, d: Duration, p: &mut Problems) {
     if d.is_zero() {
         p.add(key, "0s", "must be longer than zero");
+    }
+}
+
+fn check_mcp(config: &Config, p: &mut Problems) {
+    let mcp = &config.mcp;
+    positive("mcp.statement_wait", mcp.statement_wait, p);
+    if let Some(name) = &mcp.account
+        && !config.accounts.iter().any(|a| &a.name == name)
+    {
+        p.add("mcp.account", name, "no [[accounts]] entry has this name");
+    }
+    let beyond_loopback = config.http.listen.parse::<SocketAddr>().is_ok_and(|a| !a.ip().is_loopback());
+    if mcp.http && beyond_loopback && mcp.bearer_token_file.is_none() {
+        p.add(
+            "mcp.bearer_token_file",
+            "",
+            format!(
+                "required with mcp.http when http.listen ({}) is not a loopback address",
+                config.http.listen
+            ),
+        );
+    }
+    for (i, origin) in mcp.allowed_origins.iter().enumerate() {
+        let ok = origin.split_once("://").is_some_and(|(scheme, host)| {
+            matches!(scheme, "http" | "https")
+                && !host.trim_end_matches('/').is_empty()
+                && !host.contains('/')
+        });
+        if !ok {
+            p.add(
+                format!("mcp.allowed_origins[{i}]"),
+                origin,
+                "an origin is scheme://host[:port], e.g. https://app.example.com",
+            );
+        }
     }
 }
 
@@ -359,5 +395,43 @@ fn secret_pair(
         && f.as_os_str().is_empty()
     {
         p.add(format!("{key}.{name}_file"), "", "must name a file");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        let config: Config = toml::from_str(text).unwrap();
+        validate(&config).into_iter().map(|p| p.to_string()).collect()
+    }
+
+    const ACCOUNT: &str = "[[accounts]]\nname = \"prod\"\naccount = \"o-a\"\nschedule = \"0 * * * *\"\n\
+                           [accounts.auth.pat]\ntoken_env = \"PAT\"\n";
+
+    #[test]
+    fn mcp_over_http_beyond_loopback_needs_a_token_and_origins_are_checked() {
+        let wide = format!(
+            "[http]\nlisten = \"0.0.0.0:18473\"\n[mcp]\nhttp = true\naccount = \"dev\"\n\
+                            allowed_origins = [\"app.example.com\"]\n{ACCOUNT}"
+        );
+        let found = problems(&wide);
+        assert!(
+            found.iter().any(|p| p.starts_with("mcp.bearer_token_file: required with mcp.http")),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|p| p.starts_with("mcp.account = \"dev\"")), "{found:?}");
+        assert!(found.iter().any(|p| p.starts_with("mcp.allowed_origins[0]")), "{found:?}");
+        let ok = format!(
+            "[http]\nlisten = \"0.0.0.0:18473\"\n[mcp]\nhttp = true\n\
+                          bearer_token_file = \"/t\"\nallowed_origins = [\"https://app.example.com\"]\n{ACCOUNT}"
+        );
+        assert_eq!(problems(&ok), Vec::<String>::new());
+        assert_eq!(
+            problems(&format!("[mcp]\nhttp = true\n{ACCOUNT}")),
+            Vec::<String>::new(),
+            "loopback needs no token"
+        );
     }
 }

@@ -1,10 +1,12 @@
-//! The operator-facing HTTP server: `/metrics`, `/healthz`, `/readyz`. Bounded (timeouts, body limits),
-//! loopback by default. Must not crawl or write the catalog.
+//! The operator-facing HTTP server: `/metrics`, `/healthz`, `/readyz`, and `/mcp` when the MCP transport
+//! is on (its routes come from `crate::mcp::http`). Bounded (timeouts, body limits), loopback by default.
+//! Must not crawl or write the catalog.
 //!
-//! Limits: every request is answered within `request_timeout` (408 otherwise), requests whose headers
-//! exceed `max_header_bytes` get 431, bodies over `max_body_bytes` get 413, at most 64 requests are
-//! handled at once (503 beyond), only GET/HEAD are routed. At most 128 connections are open at once and a
-//! connection with no progress for three request timeouts is closed (`conn.rs`). Graceful shutdown follows
+//! Limits: every request is answered within `request_timeout` (408 otherwise; `/mcp` within its longest
+//! tool wait plus `request_timeout`), requests whose headers exceed `max_header_bytes` get 431, bodies
+//! over `max_body_bytes` get 413, at most 64 requests are handled at once (503 beyond); the operator
+//! routes take GET/HEAD only. At most 128 connections are open at once and a connection with no progress
+//! for three request timeouts (or the `/mcp` answer time) is closed (`conn.rs`). Graceful shutdown follows
 //! the daemon's token.
 
 mod conn;
@@ -100,6 +102,13 @@ pub fn router(state: ServeState, limits: HttpLimits) -> Router {
         .layer(middleware::from_fn_with_state(guard, bound))
 }
 
+/// Routes served next to the operator's, with the longest time one of their requests may take to answer
+/// (the MCP transport: its longest tool wait).
+pub struct ExtraRoutes {
+    pub router: Router,
+    pub answer_within: Duration,
+}
+
 /// Serve until `shutdown` is cancelled, then finish in-flight requests and return.
 pub async fn serve(
     listener: TcpListener,
@@ -107,11 +116,31 @@ pub async fn serve(
     limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
+    serve_with(listener, state, limits, None, shutdown).await
+}
+
+/// [`serve`], plus `extra` routes bounded like the operator's but with their own answer time.
+pub async fn serve_with(
+    listener: TcpListener,
+    state: ServeState,
+    limits: HttpLimits,
+    extra: Option<ExtraRoutes>,
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
     // A request must be answered within two request timeouts of its first byte: one for its headers (so a
     // slow-loris trickle cannot hold a slot), one for the handler, which answers 408 at its own timeout.
-    let listener = conn::BoundedListener::new(listener, limits.request_timeout.saturating_mul(3))
-        .with_answer_deadline(limits.request_timeout.saturating_mul(2));
-    axum::serve(listener, router(state, limits))
+    let mut idle = limits.request_timeout.saturating_mul(3);
+    let mut answer = limits.request_timeout.saturating_mul(2);
+    let mut app = router(state, limits);
+    if let Some(extra) = extra {
+        let slow = HttpLimits { request_timeout: extra.answer_within + limits.request_timeout, ..limits };
+        let guard = Guard { limits: slow, in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)) };
+        app = app.merge(extra.router.layer(middleware::from_fn_with_state(guard, bound)));
+        idle = idle.max(slow.request_timeout + limits.request_timeout);
+        answer = answer.max(slow.request_timeout + limits.request_timeout);
+    }
+    let listener = conn::BoundedListener::new(listener, idle).with_answer_deadline(answer);
+    axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
         .map_err(ServeError::Serve)

@@ -1,13 +1,14 @@
 //! Printing results for `snowcat sql` / `snowcat statement`: an aligned table for people, JSON and CSV for
 //! scripts. Rows arrive as a stream; JSON and CSV are written as they come, the table after all rows.
 //!
-//! Owns formatting only; values are read through the typed getters of `sqlapi`, never re-parsed here.
+//! Owns formatting only; cells become text and JSON through `tools::page` (shared with `snowcat mcp`).
 
 use std::io::Write;
 
 use serde_json::{Map, Value};
 
-use crate::sqlapi::{Cell, ColumnType, Row, Schema};
+use crate::sqlapi::{Row, Schema};
+use crate::tools::page::{display, json_value};
 
 /// Output format of a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,36 +16,6 @@ pub enum Format {
     Table,
     Json,
     Csv,
-}
-
-/// A cell as text for table and CSV output (dates and timestamps rendered, NULL as `None`).
-pub fn display(cell: &Cell<'_>) -> Option<String> {
-    let raw = cell.text()?;
-    let rendered = match cell.column.column_type {
-        ColumnType::Date => cell.date().ok().flatten().map(|d| d.to_string()),
-        ColumnType::Time => cell.time().ok().flatten().map(|t| t.to_string()),
-        ColumnType::TimestampNtz => cell.timestamp_ntz().ok().flatten().map(|t| t.to_string()),
-        ColumnType::TimestampLtz => cell.timestamp_utc().ok().flatten().map(|t| t.to_rfc3339()),
-        ColumnType::TimestampTz => cell.timestamp_tz().ok().flatten().map(|t| t.to_rfc3339()),
-        _ => None,
-    };
-    // A value the getter refuses (e.g. a custom DATE_OUTPUT_FORMAT) is shown as sent.
-    Some(rendered.unwrap_or_else(|| raw.to_string()))
-}
-
-/// A cell as a JSON value: numbers, booleans and semi-structured data typed; the rest as strings.
-pub fn json_value(cell: &Cell<'_>) -> Value {
-    let Some(raw) = cell.text() else { return Value::Null };
-    let typed = match cell.column.column_type {
-        ColumnType::Fixed => cell.i64().ok().flatten().map(Value::from),
-        ColumnType::Real => {
-            cell.f64().ok().flatten().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
-        }
-        ColumnType::Boolean => cell.bool().ok().flatten().map(Value::Bool),
-        ColumnType::Variant | ColumnType::Object | ColumnType::Array => cell.json().ok().flatten(),
-        _ => None,
-    };
-    typed.unwrap_or_else(|| Value::String(display(cell).unwrap_or_else(|| raw.to_string())))
 }
 
 /// JSON object keys: column names, with `_2`, `_3`... for repeated names so no value is lost.
@@ -146,7 +117,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::sqlapi::Column;
+    use crate::sqlapi::{Column, ColumnType};
 
     fn sample() -> (Arc<Schema>, Vec<Row>) {
         let schema = Arc::new(Schema::new(vec![

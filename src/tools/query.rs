@@ -1,0 +1,540 @@
+//! The connector's four statement tools (`snowflake_execute_query`, `_get_query_status`,
+//! `_get_query_partition`, `_cancel_query`) and the metadata tools' execution, with the connector's
+//! parameter names, answering one result partition at a time within the page budget.
+//!
+//! Owns the parameter structs, the read-only policy (via `guard`), the mapping to a `StatementRequest`
+//! and the answer shape. Protocol work is `sqlapi`'s; nothing here prints.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::guard::{self, GuardError};
+use super::metadata::MetadataTool;
+use super::page::{self, PAGE_BYTES};
+use super::params::ParamError;
+use crate::sqlapi::{
+    BindType, BindValue, Binding, Client, ResultPage, Row, Schema, SqlApiError, StatementRequest,
+    StatementResponse,
+};
+
+/// `snowflake_execute_query`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct ExecuteQuery {
+    /// The SQL statement. In read-only mode (the default): one statement starting with SELECT, SHOW,
+    /// DESCRIBE, DESC, WITH or EXPLAIN.
+    pub statement: String,
+    /// Submit asynchronously and return the statement handle at once; poll it with
+    /// snowflake_get_query_status.
+    #[serde(rename = "async")]
+    pub async_exec: Option<bool>,
+    /// Bind variables for `?` placeholders, by position: {"1": {"type": "TEXT", "value": "x"}}.
+    pub bindings: Option<Map<String, Value>>,
+    /// Database to use when executing the statement.
+    pub database: Option<String>,
+    /// When false, SQL NULL values are returned as the string "null".
+    pub nullable: Option<bool>,
+    /// Statement-level Snowflake parameters, e.g. {"QUERY_TAG": "x", "TIMEZONE": "UTC"}.
+    pub parameters: Option<Map<String, Value>>,
+    /// Unique request identifier (UUID) used for idempotent retries.
+    pub request_id: Option<String>,
+    /// Set true when resubmitting a previously sent request with the same request_id.
+    pub retry: Option<bool>,
+    /// Role to use when executing the statement (default: the configured role).
+    pub role: Option<String>,
+    /// Schema to use when executing the statement.
+    pub schema: Option<String>,
+    /// Seconds Snowflake may run the statement before cancelling it (0: Snowflake's maximum).
+    pub timeout: Option<u64>,
+    /// Warehouse to use when executing the statement (default: the configured warehouse).
+    pub warehouse: Option<String>,
+}
+
+/// `snowflake_get_query_status` and `snowflake_cancel_query`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct StatementHandle {
+    /// Snowflake statement handle returned by snowflake_execute_query.
+    pub statement_handle: String,
+    /// Optional request ID used when the statement was submitted (accepted for compatibility).
+    pub request_id: Option<String>,
+}
+
+/// `snowflake_get_query_partition`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct QueryPartition {
+    /// Snowflake statement handle returned by snowflake_execute_query.
+    pub statement_handle: String,
+    /// Partition index to fetch (0-based).
+    pub partition: u64,
+    /// Optional request ID used when the statement was submitted (accepted for compatibility).
+    pub request_id: Option<String>,
+}
+
+/// One column of a result.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ResultColumn {
+    pub name: String,
+    /// Snowflake's type name (`fixed`, `text`, `timestamp_ltz`, ...).
+    #[serde(rename = "type")]
+    pub column_type: String,
+    pub nullable: bool,
+}
+
+/// A tool call to make for more of a result.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NextCall {
+    pub tool: String,
+    pub arguments: Map<String, Value>,
+}
+
+/// The answer of a statement tool: one partition of a result (or a statement still running).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct QueryAnswer {
+    /// `succeeded` (rows are here) or `running` (poll with snowflake_get_query_status).
+    pub status: String,
+    pub statement_handle: String,
+    /// Snowflake's message, or what was left out and how to see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The SQL a metadata tool ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sql: Option<String>,
+    pub columns: Vec<ResultColumn>,
+    /// This partition's rows (as far as they fit), one array of values per row, in column order.
+    pub rows: Vec<Vec<Value>>,
+    /// Rows of the whole result, over every partition.
+    pub num_rows: u64,
+    /// The partition these rows come from (0-based).
+    pub partition: u64,
+    /// Partitions in the result.
+    pub partitions: u64,
+    /// Rows of this partition left out to keep the answer under ~20k tokens.
+    pub omitted_rows: u64,
+    /// Values cut short for the same reason.
+    pub truncated_values: u64,
+    /// The call that returns the next partition, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<NextCall>,
+    /// Rows changed, for DML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Value>,
+}
+
+/// The answer of `snowflake_cancel_query`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CancelAnswer {
+    pub statement_handle: String,
+    /// Snowflake's code (`000604`: cancelled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// Why a statement tool failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("{0}")]
+    Param(#[from] ParamError),
+    #[error("{0}")]
+    Guard(#[from] GuardError),
+    #[error("{0}")]
+    Snowflake(#[from] SqlApiError),
+    #[error("statement {handle} is still running; no partitions yet (poll with snowflake_get_query_status)")]
+    Running { handle: String },
+    #[error("partition {partition} out of range: statement {handle} has {partitions} partition(s)")]
+    NoSuchPartition { handle: String, partition: u64, partitions: u64 },
+}
+
+/// The Snowflake connection the live tools use, and their policy.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub client: Client,
+    /// Role and warehouse used when a call names none (the account's configured ones).
+    pub role: Option<String>,
+    pub warehouse: Option<String>,
+    /// Let `snowflake_execute_query` run any single statement.
+    pub allow_write: bool,
+    /// The longest a synchronous call waits for a statement without a `timeout`.
+    pub wait: Duration,
+}
+
+fn param(param: &'static str, message: impl Into<String>) -> ParamError {
+    ParamError::Invalid { param, message: message.into() }
+}
+
+/// A statement handle as Snowflake issues them (letters, digits, `-`); anything else is refused before it
+/// reaches a URL.
+fn check_handle(handle: &str) -> Result<&str, ParamError> {
+    let ok = !handle.is_empty()
+        && handle.len() <= 128
+        && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(handle)
+    } else {
+        Err(param("statement_handle", format!("{handle:?} is not a statement handle")))
+    }
+}
+
+fn check_request_id(id: &Option<String>) -> Result<Option<uuid::Uuid>, ParamError> {
+    id.as_deref()
+        .map(|s| {
+            uuid::Uuid::parse_str(s.trim()).map_err(|_| param("request_id", format!("{s:?} is not a UUID")))
+        })
+        .transpose()
+}
+
+/// A parameter or binding value as the text Snowflake reads.
+fn scalar_text(v: &Value) -> Option<Option<String>> {
+    match v {
+        Value::Null => Some(None),
+        Value::String(s) => Some(Some(s.clone())),
+        Value::Number(n) => Some(Some(n.to_string())),
+        Value::Bool(b) => Some(Some(b.to_string())),
+        _ => None,
+    }
+}
+
+/// `{"1": {"type": "TEXT", "value": "x"}}` (a bare value binds as TEXT, an array of values as a batch).
+fn bindings(raw: &Map<String, Value>) -> Result<BTreeMap<String, Binding>, ParamError> {
+    let mut out = BTreeMap::new();
+    for (key, spec) in raw {
+        let bad = |why: &str| param("bindings", format!("{key:?}: {why}"));
+        let (bind_type, value) = match spec {
+            Value::Object(o) => {
+                let ty = o.get("type").and_then(Value::as_str).ok_or_else(|| bad("needs a \"type\""))?;
+                let ty = ty.parse::<BindType>().map_err(|e| bad(&e.to_string()))?;
+                (ty, o.get("value").cloned().unwrap_or(Value::Null))
+            }
+            other => (BindType::Text, other.clone()),
+        };
+        let values = match &value {
+            Value::Array(items) => BindValue::Batch(
+                items
+                    .iter()
+                    .map(scalar_text)
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| bad("values must be scalars"))?,
+            ),
+            v => BindValue::One(scalar_text(v).ok_or_else(|| bad("the value must be a scalar or an array"))?),
+        };
+        out.insert(key.clone(), Binding { bind_type, values });
+    }
+    Ok(out)
+}
+
+impl Live {
+    fn request(
+        &self,
+        statement: String,
+        role: &Option<String>,
+        warehouse: &Option<String>,
+    ) -> StatementRequest {
+        let mut req = StatementRequest::new(statement);
+        req.role = role.clone().or_else(|| self.role.clone());
+        req.warehouse = warehouse.clone().or_else(|| self.warehouse.clone());
+        req
+    }
+
+    /// The request `snowflake_execute_query` sends, after the read-only guard and parameter checks.
+    pub fn execute_request(&self, args: &ExecuteQuery) -> Result<StatementRequest, QueryError> {
+        if self.allow_write {
+            // One statement per request until the client returns one result per statement.
+            guard::check_single(&args.statement)?;
+        } else {
+            guard::check_read_only(&args.statement)?;
+        }
+        let mut req = self.request(args.statement.clone(), &args.role, &args.warehouse);
+        req.database = args.database.clone();
+        req.schema = args.schema.clone();
+        req.timeout = args.timeout.map(Duration::from_secs);
+        req.nullable = args.nullable.unwrap_or(true);
+        req.retry = args.retry.unwrap_or(false);
+        if let Some(b) = &args.bindings {
+            req.bindings = bindings(b)?;
+        }
+        for (key, value) in args.parameters.iter().flatten() {
+            let text = scalar_text(value)
+                .flatten()
+                .ok_or_else(|| param("parameters", format!("{key:?} must be a string, number or boolean")))?;
+            req.parameters.insert(key.to_ascii_uppercase(), text);
+        }
+        match req.parameters.get("MULTI_STATEMENT_COUNT").map(String::as_str) {
+            None | Some("1") => {}
+            Some(n) => {
+                return Err(param(
+                    "parameters",
+                    format!("MULTI_STATEMENT_COUNT {n} is refused: one statement per request"),
+                )
+                .into());
+            }
+        }
+        req.parameters.insert("MULTI_STATEMENT_COUNT".into(), "1".into());
+        req.parameters
+            .entry("QUERY_TAG".into())
+            .or_insert_with(|| "snowcat:mcp:snowflake_execute_query".into());
+        match check_request_id(&args.request_id)? {
+            Some(id) => req.request_id = id,
+            None if req.retry => {
+                return Err(param("retry", "needs request_id (the id of the statement to resubmit)").into());
+            }
+            None => {}
+        }
+        Ok(req)
+    }
+
+    /// `snowflake_execute_query`: run it (or submit it, with `async`) and answer its first partition.
+    pub async fn execute(
+        &self,
+        args: &ExecuteQuery,
+        cancel: CancellationToken,
+    ) -> Result<QueryAnswer, QueryError> {
+        let mut req = self.execute_request(args)?;
+        if args.async_exec.unwrap_or(false) {
+            req.async_exec = true;
+            return Ok(match self.client.submit(&req).await? {
+                StatementResponse::Running(s) => running(&s.handle, s.message),
+                StatementResponse::Done(p) => answer(&p, &p.rows, 0, None),
+            });
+        }
+        let wait = args
+            .timeout
+            .filter(|t| *t > 0)
+            .map_or(self.wait, |t| Duration::from_secs(t) + Duration::from_secs(30));
+        let page = self.client.first_page(req, tokio::time::Instant::now() + wait, cancel).await?;
+        Ok(answer(&page, &page.rows, 0, None))
+    }
+
+    /// A metadata tool, run live: its first partition.
+    pub async fn metadata(
+        &self,
+        tool: &MetadataTool,
+        role: &Option<String>,
+        warehouse: &Option<String>,
+        cancel: CancellationToken,
+    ) -> Result<QueryAnswer, QueryError> {
+        let sql = tool.statement()?;
+        let req = self
+            .request(sql.clone(), role, warehouse)
+            .kind(tool.cli_name().replace('-', "_"))
+            .parameter("QUERY_TAG", format!("snowcat:mcp:{}", tool.connector_name()));
+        let page = self.client.first_page(req, tokio::time::Instant::now() + self.wait, cancel).await?;
+        Ok(answer(&page, &page.rows, 0, Some(sql)))
+    }
+
+    /// `snowflake_get_query_status`: still running, or done with its first partition.
+    pub async fn status(&self, args: &StatementHandle) -> Result<QueryAnswer, QueryError> {
+        check_request_id(&args.request_id)?;
+        Ok(match self.client.status(check_handle(&args.statement_handle)?).await? {
+            StatementResponse::Running(s) => running(&s.handle, s.message),
+            StatementResponse::Done(p) => answer(&p, &p.rows, 0, None),
+        })
+    }
+
+    /// `snowflake_get_query_partition`.
+    pub async fn partition(&self, args: &QueryPartition) -> Result<QueryAnswer, QueryError> {
+        check_request_id(&args.request_id)?;
+        let n = args.partition;
+        let (page, rows) = fetch_partition(&self.client, check_handle(&args.statement_handle)?, n).await?;
+        Ok(answer(&page, &rows, n, None))
+    }
+
+    /// `snowflake_cancel_query`.
+    pub async fn cancel(&self, args: &StatementHandle) -> Result<CancelAnswer, QueryError> {
+        check_request_id(&args.request_id)?;
+        let handle = check_handle(&args.statement_handle)?;
+        let s = self.client.cancel(handle).await?;
+        Ok(CancelAnswer {
+            statement_handle: s.handle.unwrap_or_else(|| handle.to_string()),
+            code: s.code,
+            message: s.message.unwrap_or_else(|| "cancel sent".into()),
+        })
+    }
+}
+
+/// Partition `n` of a finished statement, with the statement's metadata (which holds partition 0).
+pub async fn fetch_partition(
+    client: &Client,
+    handle: &str,
+    n: u64,
+) -> Result<(ResultPage, Vec<Row>), QueryError> {
+    let page = match client.status(handle).await? {
+        StatementResponse::Done(page) => page,
+        StatementResponse::Running(_) => return Err(QueryError::Running { handle: handle.to_string() }),
+    };
+    let partitions = page.partitions.len().max(1) as u64;
+    let index = usize::try_from(n).ok().filter(|_| n < partitions).ok_or_else(|| {
+        QueryError::NoSuchPartition { handle: handle.to_string(), partition: n, partitions }
+    })?;
+    let rows =
+        if index == 0 { page.rows.clone() } else { client.partition(handle, index, &page.schema).await? };
+    Ok((page, rows))
+}
+
+fn columns(schema: &Arc<Schema>) -> Vec<ResultColumn> {
+    schema
+        .columns
+        .iter()
+        .map(|c| ResultColumn {
+            name: c.name.clone(),
+            column_type: c.column_type.as_str().to_string(),
+            nullable: c.nullable,
+        })
+        .collect()
+}
+
+fn running(handle: &str, message: Option<String>) -> QueryAnswer {
+    QueryAnswer {
+        status: "running".into(),
+        statement_handle: handle.to_string(),
+        message: Some(message.unwrap_or_else(|| {
+            "the statement is still running; call snowflake_get_query_status with this statement_handle"
+                .into()
+        })),
+        sql: None,
+        columns: Vec::new(),
+        rows: Vec::new(),
+        num_rows: 0,
+        partition: 0,
+        partitions: 0,
+        omitted_rows: 0,
+        truncated_values: 0,
+        next: None,
+        stats: None,
+    }
+}
+
+/// Partition `partition` of `page`'s result (its `rows`), cut to the page budget.
+fn answer(page: &ResultPage, rows: &[Row], partition: u64, sql: Option<String>) -> QueryAnswer {
+    let partitions = page.partitions.len().max(1) as u64;
+    let kept = page::rows_page(rows, PAGE_BYTES);
+    let next = (partition + 1 < partitions).then(|| NextCall {
+        tool: "snowflake_get_query_partition".into(),
+        arguments: json!({"statement_handle": page.handle, "partition": partition + 1})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    });
+    let message = (kept.omitted > 0).then(|| {
+        format!(
+            "{} of this partition's {} rows were left out to keep the answer under ~20k tokens; narrow the \
+             statement (fewer columns, a WHERE, a LIMIT) to see them",
+            kept.omitted,
+            rows.len()
+        )
+    });
+    QueryAnswer {
+        status: "succeeded".into(),
+        statement_handle: page.handle.clone(),
+        message: message.or_else(|| page.message.clone()),
+        sql,
+        columns: columns(&page.schema),
+        rows: kept.rows,
+        num_rows: page.num_rows,
+        partition,
+        partitions,
+        omitted_rows: kept.omitted as u64,
+        truncated_values: kept.truncated_values as u64,
+        next,
+        stats: page.stats.clone(),
+    }
+}
+
+impl super::Answer for CancelAnswer {
+    fn text(&self) -> String {
+        format!("{}: {} (code {})", self.statement_handle, self.message, self.code.as_deref().unwrap_or("-"))
+    }
+}
+
+impl super::Answer for QueryAnswer {
+    /// What ran and how much came back, then the rows as a plain table.
+    fn text(&self) -> String {
+        if self.status == "running" {
+            return format!("statement {} is running", self.statement_handle);
+        }
+        let mut head = format!(
+            "statement {}: {} row(s) in {} partition(s); partition {} has {} here",
+            self.statement_handle,
+            self.num_rows,
+            self.partitions,
+            self.partition,
+            self.rows.len()
+        );
+        if let Some(m) = &self.message {
+            head.push_str(&format!("\n{m}"));
+        }
+        if let Some(n) = &self.next {
+            head.push_str(&format!("\nmore: call {} with {}", n.tool, Value::Object(n.arguments.clone())));
+        }
+        let header: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
+        format!("{head}\n{}", page::text_table(&header, &self.rows, PAGE_BYTES))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(allow_write: bool) -> Live {
+        let tokens = Arc::new(crate::sqlapi::StaticToken::new(
+            "t".to_string().into(),
+            crate::sqlapi::TokenType::OAuth,
+        ));
+        let client = Client::for_url("http://127.0.0.1:9", tokens).unwrap().build().unwrap();
+        Live { client, role: Some("R".into()), warehouse: None, allow_write, wait: Duration::from_secs(1) }
+    }
+
+    fn args(v: Value) -> ExecuteQuery {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn requests_carry_the_connectors_fields_and_one_statement_only() {
+        let req = live(false)
+            .execute_request(&args(json!({
+                "statement": "select ?", "bindings": {"1": {"type": "FIXED", "value": 7}, "2": "x"},
+                "database": "D", "parameters": {"query_tag": "mine", "TIMEZONE": "UTC"}, "timeout": 30,
+                "nullable": false, "warehouse": "WH"
+            })))
+            .unwrap();
+        let body = req.body();
+        assert_eq!(body["bindings"]["1"], json!({"type": "FIXED", "value": "7"}));
+        assert_eq!(body["bindings"]["2"], json!({"type": "TEXT", "value": "x"}));
+        assert_eq!(
+            body["parameters"],
+            json!({"MULTI_STATEMENT_COUNT": "1", "QUERY_TAG": "mine", "TIMEZONE": "UTC"})
+        );
+        assert_eq!(
+            (body["role"].as_str(), body["warehouse"].as_str(), body["timeout"].as_u64()),
+            (Some("R"), Some("WH"), Some(30))
+        );
+        assert!(!req.nullable);
+        let e = live(false).execute_request(&args(json!({"statement": "drop table t"}))).unwrap_err();
+        assert!(e.to_string().contains("DROP is not allowed in read-only mode"), "{e}");
+        let write = live(true);
+        assert!(write.execute_request(&args(json!({"statement": "drop table t"}))).is_ok());
+        let e = write.execute_request(&args(json!({"statement": "select 1; select 2"}))).unwrap_err();
+        assert!(e.to_string().contains("2 statements"), "{e}");
+        let e = write
+            .execute_request(&args(
+                json!({"statement": "select 1", "parameters": {"MULTI_STATEMENT_COUNT": 0}}),
+            ))
+            .unwrap_err();
+        assert!(e.to_string().contains("MULTI_STATEMENT_COUNT 0 is refused"), "{e}");
+        let e = write.execute_request(&args(json!({"statement": "select 1", "retry": true}))).unwrap_err();
+        assert!(e.to_string().contains("retry needs request_id"), "{e}");
+        let e =
+            write.execute_request(&args(json!({"statement": "select 1", "request_id": "x"}))).unwrap_err();
+        assert!(e.to_string().contains("request_id \"x\" is not a UUID"), "{e}");
+        let e = write
+            .execute_request(&args(json!({"statement": "select 1", "bindings": {"1": {"type": "VARIANT"}}})))
+            .unwrap_err();
+        assert!(e.to_string().contains("bindings \"1\""), "{e}");
+        assert!(check_handle("01b2-c3d4_x").is_ok());
+        assert!(check_handle("../cancel").is_err() && check_handle("").is_err());
+    }
+}
