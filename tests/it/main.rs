@@ -9,6 +9,7 @@ mod auth_support;
 mod catalog_support;
 mod common;
 mod crawl_support;
+mod mcp_support;
 mod sqlapi_support;
 
 mod auth_e2e;
@@ -66,6 +67,11 @@ mod fuzz_sqlapi;
 
 mod hostile_http;
 mod hostile_names;
+
+mod mcp_crawl;
+mod mcp_http;
+mod mcp_session;
+mod mcp_tools;
 
 mod secrets_token;
 
