@@ -12,7 +12,7 @@ use clap::{Args, ValueEnum};
 use super::{Outcome, UsageError};
 use crate::catalog::query::ChangeFilter;
 use crate::catalog::{Catalog, ObjectKind, Severity};
-use crate::tools::catalog::write_changes;
+use crate::tools::catalog::{RunOrTime, write_changes};
 
 /// Where the catalog file is.
 #[derive(Debug, Args)]
@@ -207,19 +207,10 @@ pub fn show(args: ShowArgs) -> anyhow::Result<Outcome> {
     let account = cat.resolve_account(args.account.as_deref())?;
     let run = match &args.at {
         None => None,
-        Some(at) => match at.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                let ts = chrono::DateTime::parse_from_rfc3339(at).map_err(|e| {
-                    UsageError(format!("--at {at:?} is neither a run id nor an RFC 3339 time: {e}"))
-                })?;
-                let ts = ts.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-                Some(
-                    cat.run_at_time(&account, &ts)?
-                        .ok_or_else(|| anyhow::anyhow!("no run finished by {at}"))?,
-                )
-            }
-        },
+        Some(at) => {
+            let at = RunOrTime::parse(at).map_err(|e| UsageError(format!("--at {e}")))?;
+            Some(at.run(&cat, &account, "--at")?)
+        }
     };
     let Some(t) = cat.table_at(&account, db, schema, table, run)? else {
         anyhow::bail!(

@@ -18,6 +18,7 @@ pub(crate) use self::output::Printer;
 use super::connection::ConnectionArgs;
 use super::{Outcome, UsageError};
 use crate::sqlapi::{BindType, Binding, Schema, StatementRequest, StatementResponse};
+use crate::tools::query::{QueryError, fetch_partition};
 
 #[derive(Debug, Args)]
 pub struct SqlArgs {
@@ -202,21 +203,11 @@ pub async fn run_statement(cmd: StatementCommand) -> anyhow::Result<Outcome> {
         }
         StatementCommand::Partition { args: a, n } => {
             let client = a.connection.client()?;
-            let page = match client.status(&a.handle).await? {
-                StatementResponse::Done(page) => page,
-                StatementResponse::Running(_) => {
-                    anyhow::bail!("statement {} is still running; no partitions yet", a.handle)
-                }
+            let (page, rows) = match fetch_partition(&client, &a.handle, n as u64).await {
+                Ok(fetched) => fetched,
+                Err(e @ QueryError::NoSuchPartition { .. }) => return Err(UsageError(e.to_string()).into()),
+                Err(e) => return Err(e.into()),
             };
-            if n >= page.partitions.len().max(1) {
-                return Err(UsageError(format!(
-                    "partition {n} out of range: statement {} has {} partition(s)",
-                    a.handle,
-                    page.partitions.len()
-                ))
-                .into());
-            }
-            let rows = if n == 0 { page.rows } else { client.partition(&a.handle, n, &page.schema).await? };
             print_page(&page.schema, rows, pick_format(a.format))
         }
         StatementCommand::Cancel(a) => {

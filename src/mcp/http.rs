@@ -98,7 +98,8 @@ async fn guard(State(access): State<Arc<Access>>, req: Request, next: Next) -> R
         Err((status, body)) => {
             let mut resp = (status, body).into_response();
             if status == StatusCode::UNAUTHORIZED {
-                resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
             }
             resp
         }
