@@ -2,9 +2,9 @@
 //! (`snowcat mcp`): the Scalekit Snowflake connector's fourteen live tools with its parameter names, and
 //! the catalog's reads. One implementation per tool, whatever the front end.
 //!
-//! Owns the tools' parameters (with their JSON schemas), their checks, the read-only guard, paging and
-//! the answers' shapes. Must not print, parse command lines or speak MCP: the front ends in `cli` and
-//! `mcp` do that. Data flows in from `sqlapi` and `catalog` only.
+//! Owns the tools' parameters (one struct gives both the clap flags and the JSON schema), their checks, the
+//! read-only guard, paging and the answers' shapes. Must not print or speak MCP: the front ends in `cli`
+//! and `mcp` do that. Data flows in from `sqlapi` and `catalog` only.
 
 pub mod catalog;
 pub mod cursor;
