@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::error::Result;
 use super::lookup::grant_part;
 use super::model::{ObjectKey, ObjectKind};
-use super::query::ChangeRow;
+use super::query::{ChangeRow, change_columns, change_row};
 use super::store::Catalog;
 
 /// One version of an object: its attributes from run `first_run` until run `end_run` (exclusive; `None`
@@ -121,12 +121,11 @@ impl Catalog {
             format!(" OR (c.kind = 'grant' AND c.p3 IN ({}) AND c.p4 = ?8)", on.join(", "))
         };
         let sql = format!(
-            "SELECT v.change_id, v.run_id, v.account_name, v.run_time, v.object_kind, v.object_name, v.change,
-                    v.field, v.before, v.after, v.severity
-             FROM changes_v v JOIN changes c ON c.id = v.change_id
+            "SELECT {} FROM changes_v v JOIN changes c ON c.id = v.change_id
              WHERE v.account_name = ?1 AND ((({contained}){prefix}){grants})
                AND (?9 IS NULL OR (v.run_id, v.change_id) > (?9, ?10))
-             ORDER BY v.run_id, v.change_id LIMIT ?2"
+             ORDER BY v.run_id, v.change_id LIMIT ?2",
+            change_columns("v")
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let p = &key.parts;
@@ -143,21 +142,7 @@ impl Catalog {
             after_run,
             after_change
         ];
-        let rows = stmt.query_map(params, |r| {
-            Ok(ChangeRow {
-                change_id: r.get(0)?,
-                run_id: r.get(1)?,
-                account_name: r.get(2)?,
-                run_time: r.get(3)?,
-                object_kind: r.get(4)?,
-                object_name: r.get(5)?,
-                change: r.get(6)?,
-                field: r.get(7)?,
-                before: r.get(8)?,
-                after: r.get(9)?,
-                severity: r.get(10)?,
-            })
-        })?;
+        let rows = stmt.query_map(params, change_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -46,6 +46,43 @@ pub struct ChangeRow {
     pub severity: String,
 }
 
+/// The columns of `changes_v` a [`ChangeRow`] reads, in [`change_row`]'s order.
+const CHANGE_COLUMNS: [&str; 11] = [
+    "change_id",
+    "run_id",
+    "account_name",
+    "run_time",
+    "object_kind",
+    "object_name",
+    "change",
+    "field",
+    "before",
+    "after",
+    "severity",
+];
+
+/// [`CHANGE_COLUMNS`] for a select list, each behind `alias.`.
+pub(crate) fn change_columns(alias: &str) -> String {
+    CHANGE_COLUMNS.iter().map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A [`ChangeRow`] from a row selecting [`change_columns`].
+pub(crate) fn change_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChangeRow> {
+    Ok(ChangeRow {
+        change_id: r.get(0)?,
+        run_id: r.get(1)?,
+        account_name: r.get(2)?,
+        run_time: r.get(3)?,
+        object_kind: r.get(4)?,
+        object_name: r.get(5)?,
+        change: r.get(6)?,
+        field: r.get(7)?,
+        before: r.get(8)?,
+        after: r.get(9)?,
+        severity: r.get(10)?,
+    })
+}
+
 /// Which changes to list: runs in `(from, to]`; with neither (and no `since_time`), the latest committed
 /// run of each account.
 #[derive(Debug, Clone, Default)]
@@ -190,14 +227,13 @@ impl Catalog {
         };
         let (after_run, after_change) = filter.after.unzip();
         let sql = format!(
-            "SELECT change_id, run_id, account_name, run_time, object_kind, object_name, change, field, before,
-                    after, severity
-             FROM changes_v c
+            "SELECT {} FROM changes_v c
              WHERE {range} AND (?3 IS NULL OR account_name = ?3) AND (?4 IS NULL OR object_kind = ?4)
                AND (?5 IS NULL OR severity = ?5) AND (?7 IS NULL OR object_name LIKE ?7 ESCAPE '\\')
                AND (?6 IS NULL OR run_time > ?6) AND (?11 IS NULL OR run_time <= ?11)
                AND (?8 IS NULL OR (run_id, change_id) > (?8, ?9))
-             ORDER BY run_id, change_id LIMIT ?10"
+             ORDER BY run_id, change_id LIMIT ?10",
+            change_columns("c")
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(
@@ -214,21 +250,7 @@ impl Catalog {
                 filter.limit.map_or(-1, |l| l as i64),
                 filter.until_time,
             ],
-            |r| {
-                Ok(ChangeRow {
-                    change_id: r.get(0)?,
-                    run_id: r.get(1)?,
-                    account_name: r.get(2)?,
-                    run_time: r.get(3)?,
-                    object_kind: r.get(4)?,
-                    object_name: r.get(5)?,
-                    change: r.get(6)?,
-                    field: r.get(7)?,
-                    before: r.get(8)?,
-                    after: r.get(9)?,
-                    severity: r.get(10)?,
-                })
-            },
+            change_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -254,6 +254,10 @@ fn print_howto(catalog: &Path) {
     println!("  snowcat runs --catalog {file}");
     println!("  snowcat diff --catalog {file} --severity breaking");
     println!("  snowcat show --catalog {file} SALES.CORE.ORDERS --at 1");
+    println!(
+        "or from an AI agent: `snowcat mcp --config FILE` serves this history and the live tools over MCP"
+    );
+    println!("  (a config whose [catalog] path is this file; see docs/mcp.md)");
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
