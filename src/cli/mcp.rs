@@ -58,9 +58,11 @@ pub(crate) fn server(
         None => match cfg.accounts.as_slice() {
             [one] => one,
             _ => {
-                return Err(
-                    UsageError(format!("pick an account with --account NAME: {}", names.join(", "))).into()
-                );
+                return Err(UsageError(format!(
+                    "pick an account with --account NAME or [mcp] account: {}",
+                    names.join(", ")
+                ))
+                .into());
             }
         },
     };

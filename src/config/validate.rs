@@ -114,6 +114,9 @@ fn check_mcp(config: &Config, p: &mut Problems) {
     {
         p.add("mcp.account", name, "no [[accounts]] entry has this name");
     }
+    if mcp.http && mcp.account.is_none() && config.accounts.len() > 1 {
+        p.add("mcp.account", "", "required with mcp.http when several [[accounts]] are configured");
+    }
     let beyond_loopback = config.http.listen.parse::<SocketAddr>().is_ok_and(|a| !a.ip().is_loopback());
     if mcp.http && beyond_loopback && mcp.bearer_token_file.is_none() {
         p.add(

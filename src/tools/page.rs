@@ -13,6 +13,9 @@ use crate::sqlapi::{Cell, ColumnType, Row};
 /// stay under ~20k tokens even for dense data (about 3 characters a token).
 pub const PAGE_BYTES: usize = 24 * 1024;
 
+/// Rows one page holds at most, however narrow (a column of small numbers packs many rows per byte).
+pub const PAGE_ROWS: usize = 1_000;
+
 /// Characters of one text value shown whole; longer values are cut (and counted) so one wide cell cannot
 /// crowd out the rest of a page.
 pub const VALUE_CHARS: usize = 2_000;
@@ -57,6 +60,29 @@ pub fn cut(text: &str) -> Option<String> {
     Some(format!("{kept}… [{} more characters]", total - VALUE_CHARS))
 }
 
+/// Cut every long string inside `value` (object members, array items) to [`VALUE_CHARS`]; how many were cut.
+pub fn cut_all(value: &mut Value) -> usize {
+    match value {
+        Value::String(s) => match cut(s) {
+            Some(c) => {
+                *s = c;
+                1
+            }
+            None => 0,
+        },
+        Value::Array(items) => items.iter_mut().map(cut_all).sum(),
+        Value::Object(members) => members.values_mut().map(cut_all).sum(),
+        _ => 0,
+    }
+}
+
+/// `text` cut to [`VALUE_CHARS`] characters (with the marker) when longer.
+pub fn cut_text(text: &mut Option<String>) {
+    if let Some(c) = text.as_deref().and_then(cut) {
+        *text = Some(c);
+    }
+}
+
 /// A page of rows as JSON arrays, and what was left out of it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowPage {
@@ -67,8 +93,8 @@ pub struct RowPage {
     pub truncated_values: usize,
 }
 
-/// The rows of `rows` that fit in `max_bytes` of JSON, in order (at least one row, however wide, so a
-/// page always moves forward), each long value cut.
+/// The rows of `rows` that fit in `max_bytes` of JSON and [`PAGE_ROWS`], in order (at least one row,
+/// however wide, so a page always moves forward), each long value cut.
 pub fn rows_page(rows: &[Row], max_bytes: usize) -> RowPage {
     let mut page = RowPage::default();
     let mut used = 0;
@@ -92,7 +118,7 @@ pub fn rows_page(rows: &[Row], max_bytes: usize) -> RowPage {
         }
         // The row and the comma (or bracket) that separates it.
         let size = json_size(&values) + 1;
-        if n > 0 && used + size > max_bytes {
+        if n > 0 && (used + size > max_bytes || n >= PAGE_ROWS) {
             page.omitted = rows.len() - n;
             break;
         }
@@ -180,6 +206,10 @@ mod tests {
         assert_eq!((page.rows.len(), page.omitted, page.truncated_values), (1, 1, 1));
         let Value::String(s) = &page.rows[0][1] else { panic!("{:?}", page.rows[0][1]) };
         assert!(s.ends_with("… [98000 more characters]"), "{}", &s[s.len() - 40..]);
+        assert_eq!(rows_page(&rows(5_000, 0), PAGE_BYTES).rows.len(), PAGE_ROWS);
+        let mut v = serde_json::json!({"a": ["x".repeat(5_000), 1], "b": {"c": "short"}});
+        assert_eq!(cut_all(&mut v), 1);
+        assert!(v["a"][0].as_str().unwrap().ends_with("[3000 more characters]"));
         let (kept, omitted) = fit((0..10_000).map(|i| format!("item {i}")).collect(), 1_000);
         assert!(kept.len() < 200 && kept.len() + omitted == 10_000);
         assert!(text_table(&["A".into()], &page.rows, 100).contains("more rows in the structured result"));

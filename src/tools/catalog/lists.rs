@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{CatalogSource, CatalogToolError, RunOrTime, limit};
 use crate::catalog::query::{ChangeFilter, ChangeRow, CoverageRow, RunRow, SearchFilter, SearchHit};
 use crate::catalog::{ObjectKind, Severity};
-use crate::tools::page::{PAGE_BYTES, fit};
+use crate::tools::page::{PAGE_BYTES, cut_text, fit};
 use crate::tools::params::ParamError;
 use crate::tools::{Answer, cursor};
 
@@ -149,6 +149,12 @@ fn kind(param: &'static str, value: &Option<String>) -> Result<Option<ObjectKind
         .transpose()
 }
 
+/// A change with its long values (a view's text, say) cut to the page's value length.
+pub(super) fn cut_change(c: &mut ChangeRow) {
+    cut_text(&mut c.before);
+    cut_text(&mut c.after);
+}
+
 /// `*` and `%` as wildcards, everything else literal (LIKE escape `\`).
 fn like_pattern(glob: &str) -> String {
     glob.replace('\\', "\\\\").replace('_', "\\_").replace('*', "%")
@@ -161,7 +167,8 @@ pub fn runs(src: &CatalogSource, args: &Runs) -> Result<RunsAnswer, CatalogToolE
     let n = limit(args.limit)?;
     let fp = cursor::fingerprint(args);
     let before = args.cursor.as_deref().map(|c| cursor::decode::<i64>(c, TOOL, &fp)).transpose()?;
-    let rows = cat.runs_before(args.account.as_deref(), before, n + 1)?;
+    let mut rows = cat.runs_before(args.account.as_deref(), before, n + 1)?;
+    rows.iter_mut().for_each(|r| cut_text(&mut r.error_summary));
     let (runs, next_cursor) = page(rows, n, TOOL, &fp, |r: &RunRow| r.run_id);
     Ok(RunsAnswer { runs, next_cursor })
 }
@@ -201,7 +208,8 @@ pub fn changes(src: &CatalogSource, args: &Changes) -> Result<ChangesAnswer, Cat
         Some(RunOrTime::Time(t)) => filter.until_time = Some(t.clone()),
         None => {}
     }
-    let rows = cat.changes(&filter)?;
+    let mut rows = cat.changes(&filter)?;
+    rows.iter_mut().for_each(cut_change);
     let (changes, next_cursor) = page(rows, n, TOOL, &fp, |c: &ChangeRow| (c.run_id, c.change_id));
     Ok(ChangesAnswer { changes, next_cursor })
 }
@@ -226,7 +234,8 @@ pub fn coverage(src: &CatalogSource, args: &Coverage) -> Result<CoverageAnswer, 
         .find(|r| r.run_id == run_id)
         .ok_or_else(|| no_run(format!("{run_id} is not a run of account {account} (see catalog_runs)")))?;
     let after: Option<String> = args.cursor.as_deref().map(|c| cursor::decode(c, TOOL, &fp)).transpose()?;
-    let rows = cat.coverage(run.run_id, after.as_deref(), n + 1)?;
+    let mut rows = cat.coverage(run.run_id, after.as_deref(), n + 1)?;
+    rows.iter_mut().for_each(|g| cut_text(&mut g.error_message));
     let (gaps, next_cursor) = page(rows, n, TOOL, &fp, |g: &CoverageRow| g.scope.clone());
     Ok(CoverageAnswer { account, run_id: run.run_id, run_status: run.status, gaps, next_cursor })
 }
@@ -249,7 +258,8 @@ pub fn search(src: &CatalogSource, args: &Search) -> Result<SearchAnswer, Catalo
         after: args.cursor.as_deref().map(|c| cursor::decode(c, TOOL, &fp)).transpose()?,
         limit: n + 1,
     };
-    let rows = cat.search_page(&filter)?;
+    let mut rows = cat.search_page(&filter)?;
+    rows.iter_mut().for_each(|h| cut_text(&mut h.comment));
     let (hits, next_cursor) = page(rows, n, TOOL, &fp, |h: &SearchHit| h.key.clone());
     Ok(SearchAnswer { hits, next_cursor })
 }

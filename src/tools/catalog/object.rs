@@ -13,7 +13,7 @@ use crate::catalog::lookup::{Found, When, name_parts};
 use crate::catalog::query::ChangeRow;
 use crate::catalog::{Catalog, ObjectKey, ObjectKind};
 use crate::crawl::statements::parse_object_name;
-use crate::tools::page::{PAGE_BYTES, fit};
+use crate::tools::page::{PAGE_BYTES, cut_all, fit};
 use crate::tools::params::ParamError;
 use crate::tools::{Answer, cursor};
 
@@ -174,7 +174,8 @@ pub fn object(src: &CatalogSource, args: &ObjectAt) -> Result<ObjectAnswer, Cata
         })?,
     };
     let key = locate(&cat, &account, &args.object, &args.kind, When::AtRun(run))?;
-    let attributes = cat.attrs_at(&account, &key, run)?.unwrap_or(Value::Null);
+    let mut attributes = cat.attrs_at(&account, &key, run)?.unwrap_or(Value::Null);
+    cut_all(&mut attributes);
     let (mut columns, mut constraints) = (Vec::new(), Vec::new());
     if key.kind == ObjectKind::Table {
         let p = &key.parts;
@@ -198,6 +199,9 @@ pub fn object(src: &CatalogSource, args: &ObjectAt) -> Result<ObjectAnswer, Cata
                 .collect();
         }
     }
+    columns.iter_mut().chain(constraints.iter_mut()).for_each(|c| {
+        cut_all(&mut c.attributes);
+    });
     let grants = cat.grants_on(&account, &key, run)?;
     let budget = PAGE_BYTES / 2;
     let (columns, omitted_columns) = fit(columns, budget);
@@ -224,12 +228,13 @@ pub fn history(src: &CatalogSource, args: &History) -> Result<HistoryAnswer, Cat
     let fp = cursor::fingerprint(args);
     let key = locate(&cat, &account, &args.object, &args.kind, When::Ever)?;
     let after = args.cursor.as_deref().map(|c| cursor::decode::<(i64, i64)>(c, TOOL, &fp)).transpose()?;
-    let versions = if after.is_none() {
-        fit(cat.object_versions(&account, &key)?, PAGE_BYTES / 2).0
-    } else {
-        Vec::new()
-    };
+    let mut versions = if after.is_none() { cat.object_versions(&account, &key)? } else { Vec::new() };
+    versions.iter_mut().for_each(|v| {
+        cut_all(&mut v.attrs);
+    });
+    let versions = fit(versions, PAGE_BYTES / 2).0;
     let mut rows = cat.object_changes(&account, &key, after, n + 1)?;
+    rows.iter_mut().for_each(super::lists::cut_change);
     let more = rows.len() > n;
     rows.truncate(n);
     let (changes, omitted) = fit(rows, PAGE_BYTES / 2);
