@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod page;
 pub mod params;
 pub mod query;
+pub mod result;
 
 pub use params::ParamError;
 

@@ -7,6 +7,7 @@
 
 mod lists;
 mod object;
+mod render;
 
 use std::path::{Path, PathBuf};
 
@@ -15,9 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use lists::{
     Changes, ChangesAnswer, Coverage, CoverageAnswer, Runs, RunsAnswer, Search, SearchAnswer, changes,
-    coverage, runs, search, write_changes,
+    coverage, runs, search,
 };
 pub use object::{History, HistoryAnswer, ObjectAnswer, ObjectAt, history, object};
+pub use render::write_changes;
 
 use super::params::ParamError;
 use crate::catalog::{Catalog, CatalogError};

@@ -286,10 +286,7 @@ impl Answer for HistoryAnswer {
         let _ = super::write_changes(&mut lines, &self.changes);
         out.push('\n');
         out.push_str(String::from_utf8_lossy(&lines).trim_end());
-        if let Some(c) = &self.next_cursor {
-            out.push_str(&format!("\nmore: call again with cursor {c:?}"));
-        }
-        out
+        out + &super::render::more(&self.next_cursor)
     }
 }
 
