@@ -83,7 +83,7 @@ pub enum QueryError {
     Guard(#[from] GuardError),
     #[error("{0}")]
     Snowflake(#[from] SqlApiError),
-    #[error("statement {handle} is still running; no partitions yet (poll with snowflake_get_query_status)")]
+    #[error("statement {handle} is still running; no partitions yet (ask for its status again later)")]
     Running { handle: String },
     #[error("partition {partition} out of range: statement {handle} has {partitions} partition(s)")]
     NoSuchPartition { handle: String, partition: u64, partitions: u64 },
