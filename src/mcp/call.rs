@@ -114,22 +114,7 @@ where
 
 /// What the catalog says about the object a metadata tool named, when Snowflake says it does not exist.
 fn suggestion(src: &CatalogSource, tool: &MetadataTool) -> Option<String> {
-    let names: Vec<String> = match tool {
-        MetadataTool::Schemata(p) => vec![p.database.clone()],
-        MetadataTool::Tables(p) => {
-            [Some(&p.database), p.schema.as_ref()].into_iter().flatten().cloned().collect()
-        }
-        MetadataTool::Columns(p) => {
-            [Some(&p.database), p.schema.as_ref(), p.table.as_ref()].into_iter().flatten().cloned().collect()
-        }
-        MetadataTool::TableConstraints(p) => {
-            [Some(&p.database), p.schema.as_ref(), p.table.as_ref()].into_iter().flatten().cloned().collect()
-        }
-        MetadataTool::ReferentialConstraints(p) => {
-            [Some(&p.database), p.schema.as_ref(), p.table.as_ref()].into_iter().flatten().cloned().collect()
-        }
-        _ => return None,
-    };
+    let names = tool.scope()?;
     let kind = [ObjectKind::Database, ObjectKind::Schema, ObjectKind::Table][names.len().checked_sub(1)?];
     let cat = src.open().ok()?;
     let account = src.account(&cat, &None).ok()?;

@@ -301,6 +301,26 @@ impl MetadataTool {
         }
     }
 
+    /// The database, schema and table an INFORMATION_SCHEMA tool is scoped to, outermost first, as far as
+    /// the call names them without a gap (`None` for the SHOW tools).
+    pub fn scope(&self) -> Option<Vec<String>> {
+        let none = None;
+        let (database, schema, table) = match self {
+            MetadataTool::Schemata(p) => (&p.database, &none, &none),
+            MetadataTool::Tables(p) => (&p.database, &p.schema, &none),
+            MetadataTool::Columns(p) => (&p.database, &p.schema, &p.table),
+            MetadataTool::TableConstraints(p) => (&p.database, &p.schema, &p.table),
+            MetadataTool::ReferentialConstraints(p) => (&p.database, &p.schema, &p.table),
+            _ => return None,
+        };
+        let mut path = vec![database.clone()];
+        if let Some(s) = schema {
+            path.push(s.clone());
+            path.extend(table.clone());
+        }
+        Some(path)
+    }
+
     /// The SQL text this call runs, or the parameter at fault.
     pub fn statement(&self) -> Result<String, ParamError> {
         Ok(match self {
@@ -388,6 +408,19 @@ mod tests {
         });
         assert_eq!(keys.statement().unwrap(), "SHOW EXPORTED KEYS IN TABLE \"D\".\"S\".\"T\"");
         assert_eq!(keys.connector_name(), "snowflake_show_imported_exported_keys");
+        assert_eq!(keys.scope(), None);
+        let columns = |schema: Option<&str>, table: Option<&str>| {
+            MetadataTool::Columns(Columns {
+                database: "D".into(),
+                schema: schema.map(Into::into),
+                table: table.map(Into::into),
+                column_name_like: None,
+                limit: None,
+            })
+            .scope()
+        };
+        assert_eq!(columns(Some("S"), Some("T")), Some(vec!["D".into(), "S".into(), "T".into()]));
+        assert_eq!(columns(None, Some("T")), Some(vec!["D".to_string()]), "no gap: a table needs its schema");
         assert_eq!(keys.cli_name(), "show-keys");
     }
 }
