@@ -98,7 +98,7 @@ pub struct Live {
     pub warehouse: Option<String>,
     /// Let `snowflake_execute_query` run any single statement.
     pub allow_write: bool,
-    /// The longest a synchronous call waits for a statement without a `timeout`.
+    /// The longest a synchronous call waits for its statement (less when the call's `timeout` ends sooner).
     pub wait: Duration,
 }
 
@@ -243,7 +243,7 @@ impl Live {
         let wait = args
             .timeout
             .filter(|t| *t > 0)
-            .map_or(self.wait, |t| Duration::from_secs(t) + Duration::from_secs(30));
+            .map_or(self.wait, |t| self.wait.min(Duration::from_secs(t) + Duration::from_secs(30)));
         let page = self.client.first_page(req, tokio::time::Instant::now() + wait, cancel).await?;
         Ok(answer(&page, &page.rows, 0, None))
     }
