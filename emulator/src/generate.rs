@@ -155,6 +155,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
                 created_on: at,
                 last_altered: at,
                 tables: Vec::with_capacity(spec.tables),
+                objects: Default::default(),
             };
             a.grants.push(grant("OWNERSHIP", GrantTarget::Schema(db.clone(), sc.clone()), "SYSADMIN", at));
             a.grants.push(grant("USAGE", GrantTarget::Schema(db.clone(), sc.clone()), CRAWLER_ROLE, at));
@@ -196,6 +197,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
                     last_ddl: at,
                     columns: template.clone(),
                     constraints: Vec::new(),
+                    dynamic: None,
                 };
                 if kind.is_view() {
                     table.view_text = Some(format!(
