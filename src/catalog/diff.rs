@@ -78,6 +78,7 @@ pub(crate) fn apply(
     if baseline {
         return apply_baseline(tx, acc, run);
     }
+    carry_hidden(tx, acc)?;
     tx.execute(
         &format!(
             "INSERT INTO d_added SELECT s.rowid FROM stage s WHERE NOT EXISTS (SELECT 1 FROM versions v
@@ -98,7 +99,8 @@ pub(crate) fn apply(
     cascade_removed(tx, acc)?;
     super::rename::detect(tx, acc, run)?;
     record_added_removed(tx, run)?;
-    record_modified(tx, run)?;
+    record_modified(tx, acc, run)?;
+    record_operational(tx, acc, run)?;
     tx.execute(
         "UPDATE versions SET end_run = ?1 WHERE id IN
              (SELECT vid FROM d_removed UNION ALL SELECT vid FROM d_modified UNION ALL SELECT vid FROM d_renamed)",
@@ -151,10 +153,23 @@ fn mark_removed(tx: &Transaction<'_>, acc: i64, cov: &Coverage) -> Result<()> {
 
 /// A removed container removes what it contains (its listing completed and it is gone).
 fn cascade_removed(tx: &Transaction<'_>, acc: i64) -> Result<()> {
+    let pipeline = ObjectKind::PIPELINE.map(|k| format!("'{}'", k.as_str())).join(", ");
     let levels = [
-        ("database", "'schema', 'table', 'column', 'constraint', 'future_grant'", "c.p1 = p.p1"),
-        ("schema", "'table', 'column', 'constraint', 'future_grant'", "c.p1 = p.p1 AND c.p2 = p.p2"),
-        ("table", "'column', 'constraint'", "c.p1 = p.p1 AND c.p2 = p.p2 AND c.p3 = p.p3"),
+        (
+            "database",
+            format!("'schema', 'table', 'column', 'constraint', 'future_grant', {pipeline}"),
+            "c.p1 = p.p1",
+        ),
+        (
+            "schema",
+            format!("'table', 'column', 'constraint', 'future_grant', {pipeline}"),
+            "c.p1 = p.p1 AND c.p2 = p.p2",
+        ),
+        (
+            "table",
+            "'column', 'constraint', 'view', 'dynamic_table'".to_string(),
+            "c.p1 = p.p1 AND c.p2 = p.p2 AND c.p3 = p.p3",
+        ),
     ];
     for (parent, kinds, join) in levels {
         tx.execute(
@@ -235,7 +250,7 @@ pub(crate) fn key_from_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::R
     Ok(ObjectKind::parse(&kind).map(|kind| ObjectKey { kind, parts }))
 }
 
-fn record_modified(tx: &Transaction<'_>, run: i64) -> Result<()> {
+fn record_modified(tx: &Transaction<'_>, acc: i64, run: i64) -> Result<()> {
     let mut stmt = tx.prepare(
         "SELECT s.kind, s.p1, s.p2, s.p3, s.p4, s.p5, v.attrs, s.attrs
          FROM d_modified m JOIN stage s ON s.rowid = m.sid JOIN versions v ON v.id = m.vid
@@ -262,15 +277,119 @@ fn record_modified(tx: &Transaction<'_>, run: i64) -> Result<()> {
             if replaced && fc.field == "created" {
                 continue;
             }
+            let severity = if changes::is_definition(key.kind, &fc.field) {
+                let relation = matches!(key.kind, ObjectKind::View | ObjectKind::DynamicTable);
+                let columns = relation && columns_changed(tx, acc, &key)?;
+                changes::definition_severity(fc.before.as_deref(), fc.after.as_deref(), columns)
+            } else {
+                fc.severity
+            };
             insert_change(
                 tx,
                 run,
                 &key,
                 ChangeKind::Modified,
                 (Some(&fc.field), fc.before.as_deref(), fc.after.as_deref()),
-                fc.severity,
+                severity,
             )?;
         }
+    }
+    Ok(())
+}
+
+/// A staged object whose detail is hidden this run keeps the detail it had (the catalog never records a
+/// hidden detail as changed). Only these rows pass through Rust; they are rewritten in canonical form.
+fn carry_hidden(tx: &Transaction<'_>, acc: i64) -> Result<()> {
+    for kind in ObjectKind::PIPELINE {
+        let Some((flag, details)) = super::model_pipeline::hidden_details(kind) else { continue };
+        let mut stmt = tx.prepare(&format!(
+            "SELECT s.rowid, s.kind, s.p1, s.p2, s.p3, s.p4, s.p5, s.attrs, v.attrs FROM stage s JOIN versions v
+             ON v.account_id = ?1 AND v.end_run IS NULL AND {KEY_EQ}
+             WHERE s.kind = ?2 AND s.attrs ->> '$.{flag}' = 1"
+        ))?;
+        let mut carried = Vec::new();
+        let mut rows = stmt.query(params![acc, kind.as_str()])?;
+        while let Some(row) = rows.next()? {
+            let Some(key) = key_from_row(row, 1)? else { continue };
+            let mut new: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(7)?)?;
+            let old: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(8)?)?;
+            let mut changed = false;
+            for d in details {
+                if !new.contains_key(*d)
+                    && let Some(v) = old.get(*d)
+                {
+                    new.insert((*d).to_string(), v.clone());
+                    changed = true;
+                }
+            }
+            if changed {
+                let merged = serde_json::to_string(&Value::Object(new))?;
+                let canonical = super::model::Object::from_stored(&key, &merged)?.attrs_json()?;
+                carried.push((row.get::<_, i64>(0)?, canonical));
+            }
+        }
+        for (rowid, attrs) in carried {
+            tx.execute("UPDATE temp.stage SET attrs = ?1 WHERE rowid = ?2", params![attrs, rowid])?;
+        }
+    }
+    Ok(())
+}
+
+/// Did the column list (names, order, types) of relation `key` (`p1.p2.p3`) change in this run? Unknown
+/// (its columns were not listed) counts as unchanged.
+fn columns_changed(tx: &Transaction<'_>, acc: i64, key: &ObjectKey) -> Result<bool> {
+    let list = |from: &str, filter: &str| {
+        format!(
+            "(SELECT group_concat(x, '|') FROM (SELECT p4 || ':' || coalesce(attrs ->> '$.data_type', '') AS x
+              FROM {from} WHERE {filter} kind = 'column' AND p1 = ?2 AND p2 = ?3 AND p3 = ?4
+              ORDER BY CAST(attrs ->> '$.ordinal_position' AS INTEGER)))"
+        )
+    };
+    let sql = format!(
+        "SELECT {}, {}",
+        list("versions", "account_id = ?1 AND end_run IS NULL AND"),
+        list("temp.stage", "?1 = ?1 AND")
+    );
+    let p = &key.parts;
+    let (old, new): (Option<String>, Option<String>) =
+        tx.query_row(&sql, params![acc, p[0], p[1], p[2]], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(new.is_some() && old != new)
+}
+
+/// Operational events carried by volatile state (`watched_stats`): a stream gone stale (or fresh again), a
+/// dynamic table's scheduling suspended or resumed. Compared with the latest state before it is replaced.
+fn record_operational(tx: &Transaction<'_>, acc: i64, run: i64) -> Result<()> {
+    let mut stmt = tx.prepare(
+        "SELECT s.kind, s.p1, s.p2, s.p3, s.p4, s.p5, l.stats, s.stats FROM stage s
+         JOIN stats_latest l ON l.account_id = ?1 AND l.kind = s.kind AND l.p1 = s.p1 AND l.p2 = s.p2
+             AND l.p3 = s.p3
+         WHERE s.kind IN ('stream', 'dynamic_table') AND s.stats IS NOT NULL AND s.stats <> l.stats
+         ORDER BY s.kind, s.p1, s.p2, s.p3",
+    )?;
+    let mut events = Vec::new();
+    let mut rows = stmt.query([acc])?;
+    while let Some(row) = rows.next()? {
+        let Some(key) = key_from_row(row, 0)? else { continue };
+        let old: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(6)?)?;
+        let new: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(7)?)?;
+        for field in super::model_pipeline::watched_stats(key.kind) {
+            let (b, a) = (old.get(*field), new.get(*field));
+            if let (Some(b), Some(a)) = (b, a)
+                && b != a
+            {
+                events.push((key.clone(), *field, changes::value_text(b), changes::value_text(a)));
+            }
+        }
+    }
+    for (key, field, before, after) in events {
+        insert_change(
+            tx,
+            run,
+            &key,
+            ChangeKind::Modified,
+            (Some(field), before.as_deref(), after.as_deref()),
+            changes::Severity::Operational,
+        )?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod error;
 pub mod model;
+pub mod model_pipeline;
 pub mod query;
 pub mod retention;
 pub mod run;

@@ -362,11 +362,54 @@ pub struct KindsConfig {
     /// Warehouses.
     #[serde(default = "yes")]
     pub warehouses: bool,
+    /// View and materialized view definitions (SHOW VIEWS: text, secure, materialized).
+    #[serde(default = "yes")]
+    pub view_definitions: bool,
+    /// Dynamic tables (SHOW DYNAMIC TABLES: query, target lag, warehouse, refresh mode, scheduling state).
+    #[serde(default = "yes")]
+    pub dynamic_tables: bool,
+    /// Streams (SHOW STREAMS: source, mode, stale).
+    #[serde(default = "yes")]
+    pub streams: bool,
+    /// Tasks (SHOW TASKS: schedule, warehouse, predecessors, condition, definition, state).
+    #[serde(default = "yes")]
+    pub tasks: bool,
+    /// Pipes (SHOW PIPES: definition, auto-ingest, notification channel).
+    #[serde(default = "yes")]
+    pub pipes: bool,
+    /// Stages (SHOW STAGES: URL, type, storage integration; never credentials).
+    #[serde(default = "yes")]
+    pub stages: bool,
+    /// User functions (SHOW USER FUNCTIONS, bodies from each database's INFORMATION_SCHEMA.FUNCTIONS).
+    #[serde(default = "yes")]
+    pub functions: bool,
+    /// Stored procedures (SHOW USER PROCEDURES, bodies from INFORMATION_SCHEMA.PROCEDURES).
+    #[serde(default = "yes")]
+    pub procedures: bool,
+    /// Sequences (SHOW SEQUENCES, start values from INFORMATION_SCHEMA.SEQUENCES).
+    #[serde(default = "yes")]
+    pub sequences: bool,
 }
 
 impl Default for KindsConfig {
     fn default() -> Self {
-        Self { tables: true, views: true, columns: true, constraints: true, grants: true, warehouses: true }
+        Self {
+            tables: true,
+            views: true,
+            columns: true,
+            constraints: true,
+            grants: true,
+            warehouses: true,
+            view_definitions: true,
+            dynamic_tables: true,
+            streams: true,
+            tasks: true,
+            pipes: true,
+            stages: true,
+            functions: true,
+            procedures: true,
+            sequences: true,
+        }
     }
 }
 
