@@ -237,8 +237,15 @@ pub fn generate(spec: GenerateSpec) -> Account {
 fn pipeline_objects(a: &mut Account, schema: &mut Schema, db: &str, s: usize, at: i64) {
     let owner = "SYSADMIN".to_string();
     let sc = schema.name.clone();
+    // Owned by SYSADMIN; the crawler holds the privilege that lets it see each object without MANAGE GRANTS.
     let own = |kind: &'static str, name: String, a: &mut Account| {
         let target = GrantTarget::Object { kind, database: db.into(), schema: sc.clone(), name };
+        let watch = match kind {
+            "TASK" | "PIPE" => "MONITOR",
+            "STREAM" => "SELECT",
+            _ => "USAGE",
+        };
+        a.grants.push(grant(watch, target.clone(), CRAWLER_ROLE, at));
         a.grants.push(grant("OWNERSHIP", target, "SYSADMIN", at));
     };
     let o = &mut schema.objects;

@@ -52,12 +52,17 @@ pub struct DiffArgs {
     #[arg(long)]
     pub to: Option<i64>,
     /// Only this object kind (database, schema, table, column, constraint, grant, role_membership,
-    /// future_grant, warehouse).
+    /// future_grant, warehouse, view, dynamic_table, stream, task, pipe, stage, function, procedure,
+    /// sequence).
     #[arg(long)]
     pub kind: Option<String>,
-    /// Only this severity (breaking, security, additive, cosmetic).
+    /// Only this severity (breaking, security, additive, cosmetic, operational).
     #[arg(long)]
     pub severity: Option<String>,
+    /// Print a changed definition (a view's or dynamic table's query, a task's or pipe's statement, a
+    /// routine's body) as a unified diff under its line, instead of `before -> after` on one line.
+    #[arg(long)]
+    pub text: bool,
     #[arg(long)]
     pub account: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -186,7 +191,7 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<Outcome> {
     let cat = open(&args.catalog)?;
     let filter = ChangeFilter { account: args.account.clone(), from: args.from, to: args.to, kind, severity };
     let rows = cat.changes(&filter)?;
-    print_list(args.format, &rows, |out| print_changes(out, &rows))?;
+    print_list(args.format, &rows, |out| print_changes(out, &rows, args.text))?;
     Ok(Outcome::Success)
 }
 
@@ -199,9 +204,18 @@ fn removed_with(c: &ChangeRow) -> Option<String> {
     }
 }
 
+/// Is this change a new definition text that `--text` shows as a unified diff?
+fn is_text_change(c: &ChangeRow) -> bool {
+    let kind = ObjectKind::parse(&c.object_kind);
+    c.before.is_some()
+        && c.after.is_some()
+        && kind.zip(c.field.as_deref()).is_some_and(|(k, f)| crate::catalog::changes::is_definition(k, f))
+}
+
 /// Print changes one per line. The columns and constraints removed with a table removed in the same run
-/// are folded into that table's line (`(with 12 columns, 1 constraint)`); `--format json` lists each.
-pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result<()> {
+/// are folded into that table's line (`(with 12 columns, 1 constraint)`); `--format json` lists each. With
+/// `text`, a changed definition is printed as a unified diff under its line.
+pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow], text: bool) -> std::io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "no changes");
     }
@@ -228,7 +242,10 @@ pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io:
         shown.push(c);
     }
     for c in shown {
+        let diff = (text && is_text_change(c))
+            .then(|| super::textdiff::unified(c.before.as_deref().unwrap_or(""), c.after.as_deref().unwrap_or("")));
         let mut detail = match &c.field {
+            Some(f) if diff.is_some() => format!(" {f}: (unified diff)"),
             Some(f) => format!(
                 " {f}: {} -> {}",
                 c.before.as_deref().unwrap_or("NULL"),
@@ -251,6 +268,9 @@ pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io:
             "run {:<5} {:<9} {:<9} {:<15} {}{}",
             c.run_id, c.severity, c.change, c.object_kind, c.object_name, detail
         )?;
+        for line in diff.iter().flat_map(|d| d.lines()) {
+            writeln!(out, "    {line}")?;
+        }
     }
     Ok(())
 }
@@ -389,7 +409,7 @@ mod tests {
             change("grant", "SELECT on TABLE D.S.U to ROLE R", "removed"),
         ];
         let mut out = Vec::new();
-        print_changes(&mut out, &rows).unwrap();
+        print_changes(&mut out, &rows, false).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 5, "{text}");

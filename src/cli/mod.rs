@@ -15,6 +15,7 @@ mod demo;
 mod emulator;
 mod run;
 mod sql;
+mod textdiff;
 mod tool;
 mod validate;
 

@@ -201,10 +201,12 @@ pub struct NotificationsConfig {
     #[serde(default = "default_webhook_attempts")]
     pub webhook_attempts: u32,
     /// Object kinds to send (`database`, `schema`, `table`, `column`, `constraint`, `grant`,
-    /// `role_membership`, `future_grant`, `warehouse`); empty sends every kind.
+    /// `role_membership`, `future_grant`, `warehouse`, `view`, `dynamic_table`, `stream`, `task`, `pipe`,
+    /// `stage`, `function`, `procedure`, `sequence`); empty sends every kind.
     #[serde(default)]
     pub kinds: Vec<String>,
-    /// Severities to send (`breaking`, `security`, `additive`, `cosmetic`); empty sends every severity.
+    /// Severities to send (`breaking`, `security`, `additive`, `cosmetic`, `operational`); empty sends every
+    /// severity.
     #[serde(default)]
     pub severities: Vec<String>,
     /// Also send every grant to or revoke from the PUBLIC role, whatever `kinds` and `severities` say.
