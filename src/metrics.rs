@@ -391,7 +391,9 @@ mod tests {
         m.operational_change("prod", "task", "suspended");
         let text = m.render();
         assert!(
-            text.contains("snowcat_operational_changes_total{account=\"prod\",event=\"suspended\",kind=\"task\"} 1"),
+            text.contains(
+                "snowcat_operational_changes_total{account=\"prod\",event=\"suspended\",kind=\"task\"} 1"
+            ),
             "{text}"
         );
     }

@@ -446,7 +446,11 @@ pub fn apply_future_grants(
         }
         // A grant the object already holds (kept by COPY GRANTS) is not granted twice.
         let grantee = Grantee::Role(f.grantee);
-        if account.grants.iter().any(|g| g.target == *target && g.privilege == f.privilege && g.grantee == grantee) {
+        if account
+            .grants
+            .iter()
+            .any(|g| g.target == *target && g.privilege == f.privilege && g.grantee == grantee)
+        {
             continue;
         }
         account.grants.push(Grant {

@@ -242,8 +242,9 @@ pub(crate) fn print_changes(out: &mut dyn Write, rows: &[ChangeRow], text: bool)
         shown.push(c);
     }
     for c in shown {
-        let diff = (text && is_text_change(c))
-            .then(|| super::textdiff::unified(c.before.as_deref().unwrap_or(""), c.after.as_deref().unwrap_or("")));
+        let diff = (text && is_text_change(c)).then(|| {
+            super::textdiff::unified(c.before.as_deref().unwrap_or(""), c.after.as_deref().unwrap_or(""))
+        });
         let mut detail = match &c.field {
             Some(f) if diff.is_some() => format!(" {f}: (unified diff)"),
             Some(f) => format!(

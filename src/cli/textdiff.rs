@@ -78,7 +78,11 @@ pub fn unified(before: &str, after: &str) -> String {
         let (a0, b0) = pos[start];
         let count = |op: Op| ops[start..end].iter().filter(|(o, _)| *o == Op::Same || *o == op).count();
         let (la, lb) = (count(Op::Del), count(Op::Add));
-        out.push_str(&format!("@@ -{},{la} +{},{lb} @@\n", a0 + usize::from(la > 0), b0 + usize::from(lb > 0)));
+        out.push_str(&format!(
+            "@@ -{},{la} +{},{lb} @@\n",
+            a0 + usize::from(la > 0),
+            b0 + usize::from(lb > 0)
+        ));
         for (op, idx) in &ops[start..end] {
             let (mark, line) = match op {
                 Op::Same => (' ', a[*idx]),

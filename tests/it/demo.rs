@@ -145,7 +145,10 @@ fn demo_shows_each_scripted_change_once_and_the_coverage_gap() {
     let diff: Vec<&str> = stdout.lines().map(str::trim_start).collect();
     assert!(diff.iter().any(|l| l.starts_with("@@ -")), "{stdout}");
     assert!(diff.iter().any(|l| l.starts_with('-') && l.ends_with("WHERE IS_ACTIVE")), "{stdout}");
-    assert!(diff.iter().any(|l| l.starts_with('+') && l.ends_with("WHERE IS_ACTIVE AND EMAIL LIKE '%@%'")), "{stdout}");
+    assert!(
+        diff.iter().any(|l| l.starts_with('+') && l.ends_with("WHERE IS_ACTIVE AND EMAIL LIKE '%@%'")),
+        "{stdout}"
+    );
 
     // The README's excerpt of this output is true: each of its lines is printed as shown (a line cut with
     // `...` up to there as the start of a printed one; a bare `...` stands for lines left out).
