@@ -18,24 +18,7 @@ use super::model_types::{Column, DataType, Table, TableKind};
 use super::result::SqlError;
 
 fn table(head: &Head, ctx: &DdlContext, kind: TableKind, columns: Vec<Column>, now: i64) -> Table {
-    Table {
-        name: head.name.clone(),
-        kind,
-        owner: ctx.role.clone(),
-        comment: None,
-        view_text: None,
-        secure: false,
-        cluster_by: None,
-        rows: 0,
-        bytes: 0,
-        retention_time: 1,
-        created_on: now,
-        last_altered: now,
-        last_ddl: now,
-        columns,
-        constraints: Vec::new(),
-        dynamic: None,
-    }
+    super::ddl_table::new_table(ctx, head.name.clone(), kind, now, columns, Vec::new())
 }
 
 fn column(name: &str, data_type: DataType) -> Column {

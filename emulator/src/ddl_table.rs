@@ -487,7 +487,7 @@ pub fn create_table_or_view(
     Ok(format!("{word} {name} successfully created."))
 }
 
-fn new_table(
+pub(super) fn new_table(
     ctx: &DdlContext,
     name: String,
     kind: TableKind,

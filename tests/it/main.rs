@@ -37,6 +37,7 @@ mod crawl_bench;
 mod crawl_cli;
 mod crawl_denied;
 mod crawl_names;
+mod crawl_pipeline;
 mod crawl_plan;
 mod crawl_sample;
 mod crawl_vanish_tables;
