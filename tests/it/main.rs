@@ -25,6 +25,7 @@ mod catalog_prop;
 mod catalog_removal;
 mod catalog_retention;
 
+mod cli_multi;
 mod cli_sql;
 mod cli_tool;
 
