@@ -22,6 +22,7 @@ pub mod ddl_table;
 pub mod ddl_view;
 pub mod engine;
 pub mod generate;
+pub mod identity;
 pub mod info_pushdown;
 pub mod info_rows;
 pub mod info_schema;
