@@ -5,11 +5,12 @@
 //! (constraints), `plan_usage` (ACCOUNT_USAGE grants), `exec` (concurrency, tags, errors), `map` (rows ->
 //! objects), `sink` (the catalog writer thread), `vanish` (databases/schemas gone since the last run: a drop
 //! or a revoked grant), `vanish_tables` (the same for tables and views), `filters`, `report`, `statements`
-//! (SQL text).
+//! (SQL text), `identity` (the account's name, asked of Snowflake when the caller has none).
 
 mod ctx;
 pub mod exec;
 pub mod filters;
+pub mod identity;
 mod keys;
 pub mod map;
 pub mod options;
@@ -94,6 +95,7 @@ pub async fn crawl(
         run_id: Some(sink.run_id),
         status: RunStatus::Complete,
         error: None,
+        never_authenticated: false,
         objects,
         changes: BTreeMap::new(),
         changes_by_kind: BTreeMap::new(),
@@ -109,6 +111,7 @@ pub async fn crawl(
     let stop = if exec.cancelled_by_caller() {
         Some((RunStatus::Cancelled, "cancelled".to_string()))
     } else if let Some(e) = exec.fatal_error() {
+        report.never_authenticated = exec.answered.load(Ordering::Relaxed) == 0;
         Some((RunStatus::Failed, e))
     } else {
         db_failure.map(|f| {
