@@ -37,6 +37,7 @@ pub mod show_grants;
 pub mod show_keys;
 pub mod show_objects;
 pub mod types;
+pub mod view_types;
 pub mod visibility;
 
 // The protocol half.

@@ -44,6 +44,7 @@ mod crawl_names;
 mod crawl_plan;
 mod crawl_sample;
 mod crawl_vanish_tables;
+mod crawl_view_types;
 
 mod daemon_bench;
 mod daemon_e2e;
