@@ -253,7 +253,7 @@ fn function(e: &Expr, f: &Function, cols: &dyn Columns) -> Result<DataType, Unty
         "PERCENT_RANK" | "CUME_DIST" if f.over.is_some() => Ok(DataType::Float),
         // Conditional expressions: the common type of their results.
         "COALESCE" | "NVL" | "IFNULL" => common(e, &a, cols),
-        "IFF" | "NVL2" => common(e, &a.get(1..).unwrap_or_default().to_vec(), cols),
+        "IFF" | "NVL2" => common(e, a.get(1..).unwrap_or_default(), cols),
         "NULLIF" => arg(0),
         // String functions keep their input's length; CONCAT adds the lengths.
         "UPPER" | "LOWER" | "TRIM" | "LTRIM" | "RTRIM" | "INITCAP" | "SUBSTR" | "SUBSTRING" | "LEFT"

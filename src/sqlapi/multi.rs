@@ -26,6 +26,10 @@ use super::stream::RowStream;
 pub const MULTI_STATEMENT_COUNT: &str = "MULTI_STATEMENT_COUNT";
 
 /// What became of one statement of a request.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value per statement, moved once; boxing the stream buys nothing"
+)]
 pub enum StatementOutcome {
     /// It ran; its rows stream exactly as from [`Client::execute`] ([`RowStream::handle`] is its own handle).
     Rows(RowStream),
@@ -63,7 +67,7 @@ pub struct StatementResult {
 
 enum Pending {
     Child { index: usize, handle: String },
-    Ready(StatementResult),
+    Ready(Box<StatementResult>),
 }
 
 /// The results of a request, one per statement, fetched as they are read.
@@ -99,7 +103,7 @@ impl Statements {
     /// cannot be fetched is `Failed` with that error, and the next ones are still fetched.
     pub async fn next(&mut self) -> Option<StatementResult> {
         match self.pending.pop_front()? {
-            Pending::Ready(r) => Some(r),
+            Pending::Ready(r) => Some(*r),
             Pending::Child { index, handle } => {
                 let fetched = self
                     .client
@@ -184,11 +188,11 @@ impl Client {
                         let text =
                             Some(statements.pieces.first().map_or_else(String::new, |p| p.text.clone()));
                         let outcome = StatementOutcome::Rows(rows);
-                        statements.pending.push_back(Pending::Ready(StatementResult {
+                        statements.pending.push_back(Pending::Ready(Box::new(StatementResult {
                             index: Some(1),
                             text,
                             outcome,
-                        }));
+                        })));
                     }
                 }
             }
@@ -209,15 +213,15 @@ impl Client {
                                     _ => StatementOutcome::NotRun,
                                 };
                                 let text = statements.text(i);
-                                Pending::Ready(StatementResult { index: Some(i), text, outcome })
+                                Pending::Ready(Box::new(StatementResult { index: Some(i), text, outcome }))
                             })
                             .collect()
                     }
-                    None => VecDeque::from([Pending::Ready(StatementResult {
+                    None => VecDeque::from([Pending::Ready(Box::new(StatementResult {
                         index: None,
                         text: None,
                         outcome: StatementOutcome::Failed(error),
-                    })]),
+                    }))]),
                 };
             }
             Err(e) => return Err(e),

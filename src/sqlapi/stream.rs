@@ -203,7 +203,7 @@ impl Client {
             .run_to_completion(&req, deadline, &cancel, &tracked.stats)
             .instrument(tracked.span.clone())
             .await;
-        self.into_rows(page, tracked, cancel)
+        self.rows_of(page, tracked, cancel)
     }
 
     /// The rows of a statement submitted earlier (a child of a multi-statement request), by its handle:
@@ -235,7 +235,7 @@ impl Client {
         }
         .instrument(tracked.span.clone())
         .await;
-        self.into_rows(page, tracked, cancel)
+        self.rows_of(page, tracked, cancel)
     }
 
     fn track(&self, kind: String, request_id: String) -> Tracked {
@@ -261,7 +261,7 @@ impl Client {
     }
 
     /// A finished statement's first page as a row stream (or its error, reported as the statement's end).
-    fn into_rows(
+    fn rows_of(
         &self,
         page: Result<ResultPage, (SqlApiError, Option<String>)>,
         tracked: Tracked,
