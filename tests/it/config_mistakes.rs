@@ -2,8 +2,6 @@
 //! key missing) in several sections at once: `snowcat validate` lists every one in a single pass, each with
 //! its key and the value as written, and the `SNOWCAT__SECTION__KEY` overrides still apply before the check.
 
-use std::process::Command;
-
 const MISTAKES: &str = r#"
 [catalog]
 path = 5
@@ -70,14 +68,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
 ];
 
 fn validate(file: &std::path::Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_snowcat"));
-    cmd.arg("validate").arg("--config").arg(file).env_remove("SNOWCAT_CONFIG");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("SNOWCAT__") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd.envs(env.iter().copied()).output().unwrap();
+    let mut cmd = crate::config_validate::snowcat();
+    let out = cmd.arg("validate").arg("--config").arg(file).envs(env.iter().copied()).output().unwrap();
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

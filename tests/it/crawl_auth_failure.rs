@@ -6,21 +6,7 @@ use std::process::Output;
 
 use snowflake_emulator::Emulator;
 
-async fn snowcat(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_snowcat"))
-            .args(args)
-            .env_remove("SNOWCAT_CONFIG")
-            .env_remove("SNOWCAT_ACCOUNT")
-            .env_remove("SNOWCAT_URL")
-            .env_remove("SNOWCAT_TOKEN_FILE")
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
+use crate::crawl_support::snowcat;
 
 /// Every line the user sees (stdout, then stderr).
 fn lines(out: &Output) -> Vec<String> {

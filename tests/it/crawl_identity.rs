@@ -10,21 +10,7 @@ use snowcat::catalog::Catalog;
 use snowcat::crawl::{CrawlOptions, NoProgress};
 use tokio_util::sync::CancellationToken;
 
-use crate::crawl_support::{client, sample, start};
-
-async fn snowcat(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_snowcat"))
-            .args(args)
-            .env_remove("SNOWCAT_CONFIG")
-            .env_remove("SNOWCAT_ACCOUNT")
-            .env_remove("SNOWCAT_URL")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
+use crate::crawl_support::{client, sample, snowcat, start};
 
 async fn crawl_via(url: &str, db: &Path, token: &Path) -> Output {
     let args = ["crawl", "--once", "--url", url, "--token-file", &token.display().to_string()];
