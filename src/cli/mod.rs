@@ -36,7 +36,7 @@ pub enum Command {
     /// Serve a local Snowflake SQL API v2 emulator (for tests, benchmarks and the demo).
     #[cfg(feature = "emulator")]
     Emulator(snowflake_emulator::cli::EmulatorArgs),
-    /// Run one SQL statement through the SQL API v2 and print its result.
+    /// Run SQL (one statement, or several separated by `;`) through the SQL API v2 and print each result.
     Sql(sql::SqlArgs),
     /// Inspect or cancel a statement by its handle.
     #[command(subcommand)]
