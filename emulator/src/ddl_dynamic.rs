@@ -88,7 +88,7 @@ pub fn create_dynamic(account: &mut Account, ctx: &DdlContext, sql: &str) -> Res
     let warehouse = warehouse.ok_or_else(|| SqlError::syntax("a dynamic table needs WAREHOUSE"))?;
     let columns = match Parser::parse_sql(&SnowflakeDialect {}, query) {
         Ok(mut s) if s.len() == 1 => match s.remove(0) {
-            Statement::Query(q) => super::ddl_view::infer(account, ctx, &q),
+            Statement::Query(q) => super::ddl_view::infer(account, ctx, &q)?,
             _ => return Err(SqlError::syntax("a dynamic table's AS must be a query")),
         },
         Ok(_) => return Err(SqlError::syntax("a dynamic table's AS must be one query")),

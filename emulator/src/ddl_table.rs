@@ -427,7 +427,7 @@ pub fn create_table_or_view(
                     comment: None,
                 })
                 .collect();
-            let inferred = super::ddl_view::infer(account, ctx, &cv.query);
+            let inferred = super::ddl_view::infer(account, ctx, &cv.query)?;
             if columns.is_empty() {
                 columns = inferred;
             } else {

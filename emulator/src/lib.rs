@@ -25,6 +25,7 @@ pub mod ddl_table;
 pub mod ddl_view;
 pub mod engine;
 pub mod generate;
+pub mod identity;
 pub mod info_pipeline;
 pub mod info_pushdown;
 pub mod info_rows;
@@ -42,6 +43,7 @@ pub mod show_keys;
 pub mod show_objects;
 pub mod show_pipeline;
 pub mod types;
+pub mod view_types;
 pub mod visibility;
 
 // The protocol half.

@@ -3,6 +3,7 @@
 //! The only module that touches SQLite for the product (the emulator keeps its own private engine). Takes
 //! typed objects grouped by listing scope with each scope's outcome; knows nothing of HTTP or the SQL API.
 
+pub mod accounts;
 pub mod changes;
 pub mod error;
 pub mod model;

@@ -37,7 +37,7 @@ pub enum Command {
     /// Serve a local Snowflake SQL API v2 emulator (for tests, benchmarks and the demo).
     #[cfg(feature = "emulator")]
     Emulator(snowflake_emulator::cli::EmulatorArgs),
-    /// Run one SQL statement through the SQL API v2 and print its result.
+    /// Run SQL (one statement, or several separated by `;`) through the SQL API v2 and print each result.
     Sql(sql::SqlArgs),
     /// Inspect or cancel a statement by its handle.
     #[command(subcommand)]
@@ -52,6 +52,8 @@ pub enum Command {
     Show(catalog::ShowArgs),
     /// Find objects and columns by name or comment.
     Search(catalog::SearchArgs),
+    /// Record an account's history under another name (e.g. a URL-named history from older crawls).
+    RenameAccount(catalog::RenameAccountArgs),
     /// Crawl an account once into the catalog (exit 0 complete, 3 partial, 1 failed).
     Crawl(crawl::CrawlArgs),
     /// Run the daemon: crawl each configured account on its schedule, serve /metrics, /healthz, /readyz.
@@ -111,6 +113,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => catalog::diff(args),
         Command::Show(args) => catalog::show(args),
         Command::Search(args) => catalog::search(args),
+        Command::RenameAccount(args) => catalog::rename_account(args),
         Command::Crawl(args) => crawl::run(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),

@@ -5,12 +5,14 @@
 //! (constraints), `plan_usage` (ACCOUNT_USAGE grants), `exec` (concurrency, tags, errors), `map` (rows ->
 //! objects), `sink` (the catalog writer thread), `vanish` (databases/schemas gone since the last run: a drop
 //! or a revoked grant), `vanish_tables` (the same for tables and views), `filters`, `report`, `statements`
-//! (SQL text), `plan_kinds` + `statements_kinds` (views' definitions, dynamic tables, streams, tasks,
-//! pipes, stages, functions, procedures, sequences).
+//! (SQL text), `identity` (the account's name, asked of Snowflake when the caller has none), `plan_kinds` +
+//! `statements_kinds` (views' definitions, dynamic tables, streams, tasks, pipes, stages, functions,
+//! procedures, sequences).
 
 mod ctx;
 pub mod exec;
 pub mod filters;
+pub mod identity;
 mod keys;
 pub mod map;
 pub mod options;
@@ -103,6 +105,7 @@ pub async fn crawl(
         run_id: Some(sink.run_id),
         status: RunStatus::Complete,
         error: None,
+        never_authenticated: false,
         objects,
         changes: BTreeMap::new(),
         changes_by_kind: BTreeMap::new(),
@@ -118,6 +121,7 @@ pub async fn crawl(
     let stop = if exec.cancelled_by_caller() {
         Some((RunStatus::Cancelled, "cancelled".to_string()))
     } else if let Some(e) = exec.fatal_error() {
+        report.never_authenticated = exec.answered.load(Ordering::Relaxed) == 0;
         Some((RunStatus::Failed, e))
     } else {
         db_failure.map(|f| {

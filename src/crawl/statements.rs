@@ -335,6 +335,11 @@ pub fn show_warehouses(like: Option<&str>) -> String {
 }
 
 /// `SHOW ROLES` (the grant crawl's starting point).
+/// The account's own names (Snowflake's context functions): the preferred identifier is
+/// `ORGANIZATION-ACCOUNT_NAME`; the locator is the fallback when either part is missing.
+pub const ACCOUNT_IDENTITY: &str = "SELECT CURRENT_ORGANIZATION_NAME() AS ORGANIZATION, \
+    CURRENT_ACCOUNT_NAME() AS ACCOUNT_NAME, CURRENT_ACCOUNT() AS LOCATOR";
+
 pub fn show_roles() -> String {
     "SHOW ROLES".to_string()
 }

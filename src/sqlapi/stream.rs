@@ -177,6 +177,14 @@ enum Interrupt {
     Cancelled,
 }
 
+/// One statement's bookkeeping while it runs: its span, the byte and retry counters of its requests, and
+/// the report sent to the observer when it ends.
+struct Tracked {
+    span: tracing::Span,
+    stats: Arc<CallStats>,
+    reporter: Reporter,
+}
+
 impl Client {
     /// Run a statement to completion and stream its rows.
     ///
@@ -190,8 +198,47 @@ impl Client {
         cancel: CancellationToken,
     ) -> Result<RowStream, SqlApiError> {
         req.async_exec = true;
-        let kind = req.kind_label();
-        let request_id = req.request_id.to_string();
+        let tracked = self.track(req.kind_label(), req.request_id.to_string());
+        let page = self
+            .run_to_completion(&req, deadline, &cancel, &tracked.stats)
+            .instrument(tracked.span.clone())
+            .await;
+        self.rows_of(page, tracked, cancel)
+    }
+
+    /// The rows of a statement submitted earlier (a child of a multi-statement request), by its handle:
+    /// polled until done like [`Client::execute`], then streamed the same way. `request_id` is the
+    /// submission's, for the report.
+    pub(crate) async fn result_of(
+        &self,
+        handle: &str,
+        kind: String,
+        request_id: String,
+        null_string_is_null: bool,
+        deadline: Instant,
+        cancel: CancellationToken,
+    ) -> Result<RowStream, SqlApiError> {
+        let mut tracked = self.track(kind, request_id);
+        tracked.span.record("handle", handle);
+        tracked.reporter.report.handle = Some(handle.to_string());
+        let page = async {
+            let interrupted = interruption(deadline, &cancel);
+            tokio::pin!(interrupted);
+            self.poll_until_done(
+                handle.to_string(),
+                null_string_is_null,
+                false,
+                &mut interrupted,
+                &tracked.stats,
+            )
+            .await
+        }
+        .instrument(tracked.span.clone())
+        .await;
+        self.rows_of(page, tracked, cancel)
+    }
+
+    fn track(&self, kind: String, request_id: String) -> Tracked {
         let span = tracing::info_span!("sql_statement", kind = %kind, request_id = %request_id, handle = tracing::field::Empty);
         let stats = Arc::new(CallStats::default());
         let reporter = Reporter {
@@ -210,18 +257,26 @@ impl Client {
             started: Instant::now(),
             stats: stats.clone(),
         };
-        let page = self.run_to_completion(&req, deadline, &cancel, &stats).instrument(span.clone()).await;
+        Tracked { span, stats, reporter }
+    }
+
+    /// A finished statement's first page as a row stream (or its error, reported as the statement's end).
+    fn rows_of(
+        &self,
+        page: Result<ResultPage, (SqlApiError, Option<String>)>,
+        tracked: Tracked,
+        cancel: CancellationToken,
+    ) -> Result<RowStream, SqlApiError> {
+        let Tracked { span, stats, mut reporter } = tracked;
         let page = match page {
             Ok(p) => p,
             Err((e, handle)) => {
-                let mut r = reporter;
-                r.report.handle = handle;
-                r.finish(e.outcome_label(), 0);
+                reporter.report.handle = handle.or(reporter.report.handle.take());
+                reporter.finish(e.outcome_label(), 0);
                 return Err(e);
             }
         };
         span.record("handle", page.handle.as_str());
-        let mut reporter = reporter;
         reporter.report.handle = Some(page.handle.clone());
         let rest = self.partition_stream(&page, stats, span);
         Ok(RowStream {
@@ -282,12 +337,7 @@ impl Client {
         cancel: &CancellationToken,
         stats: &CallStats,
     ) -> Result<ResultPage, (SqlApiError, Option<String>)> {
-        let interrupted = async {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => Interrupt::Deadline,
-                _ = cancel.cancelled() => Interrupt::Cancelled,
-            }
-        };
+        let interrupted = interruption(deadline, cancel);
         tokio::pin!(interrupted);
         if cancel.is_cancelled() || Instant::now() >= deadline {
             let why = if cancel.is_cancelled() { Interrupt::Cancelled } else { Interrupt::Deadline };
@@ -303,29 +353,45 @@ impl Client {
             }
             r = &mut submit => r.map_err(|e| (e, None))?,
         };
-        let mut status = match submitted {
+        let status = match submitted {
             StatementResponse::Done(page) => return Ok(page),
             StatementResponse::Running(s) => s,
         };
         tracing::Span::current().record("handle", status.handle.as_str());
+        self.poll_until_done(status.handle, !req.nullable, true, &mut interrupted, stats).await
+    }
+
+    /// Poll `handle` with backoff (waiting before the first poll when `wait_first`) until it is done; on
+    /// deadline or cancellation send a cancel. Errors carry the handle.
+    async fn poll_until_done(
+        &self,
+        handle: String,
+        null_string_is_null: bool,
+        wait_first: bool,
+        interrupted: &mut Pin<&mut impl Future<Output = Interrupt>>,
+        stats: &CallStats,
+    ) -> Result<ResultPage, (SqlApiError, Option<String>)> {
         let mut backoff = self.inner.config.poll.start();
+        let mut wait = wait_first;
         loop {
-            let handle = status.handle.clone();
             let step = async {
-                tokio::time::sleep(backoff.next_delay()).await;
-                self.status_with(&handle, !req.nullable, stats).await
+                if wait {
+                    tokio::time::sleep(backoff.next_delay()).await;
+                }
+                self.status_with(&handle, null_string_is_null, stats).await
             };
             let polled = tokio::select! {
                 biased;
-                why = &mut interrupted => {
+                why = interrupted.as_mut() => {
                     self.cancel_quietly(&handle).await;
                     return Err((interrupt_error(why, Phase::Poll, Some(handle.clone())), Some(handle)));
                 }
                 r = step => r,
             };
+            wait = true;
             match polled {
                 Ok(StatementResponse::Done(page)) => return Ok(page),
-                Ok(StatementResponse::Running(s)) => status = s,
+                Ok(StatementResponse::Running(_)) => {}
                 Err(e) => return Err((e, Some(handle))),
             }
         }
@@ -359,6 +425,14 @@ impl Client {
             Ok(Err(e)) => tracing::warn!(handle, error = %e, "cancel failed"),
             Err(_) => tracing::warn!(handle, "cancel timed out"),
         }
+    }
+}
+
+/// Resolves when `deadline` passes or `cancel` fires, saying which.
+async fn interruption(deadline: Instant, cancel: &CancellationToken) -> Interrupt {
+    tokio::select! {
+        _ = tokio::time::sleep_until(deadline) => Interrupt::Deadline,
+        _ = cancel.cancelled() => Interrupt::Cancelled,
     }
 }
 
