@@ -233,7 +233,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
 /// The pipeline and code objects of one generated schema, at a realistic density: every schema has a
 /// sequence, a function (every third one two overloads) and a task; every other one a stream on its first
 /// table and a procedure; every fifth a stage and a pipe; every tenth of at least ten tables turns its
-/// second table into a dynamic table. Each gets its OWNERSHIP grant.
+/// fifth table (one no foreign key references) into a dynamic table. Each gets its OWNERSHIP grant.
 fn pipeline_objects(a: &mut Account, schema: &mut Schema, db: &str, s: usize, at: i64) {
     let owner = "SYSADMIN".to_string();
     let sc = schema.name.clone();
@@ -327,7 +327,7 @@ fn pipeline_objects(a: &mut Account, schema: &mut Schema, db: &str, s: usize, at
     }
     if s.is_multiple_of(10)
         && schema.tables.len() >= 10
-        && let Some(t) = schema.tables.iter_mut().filter(|t| !t.kind.is_view()).nth(1)
+        && let Some(t) = schema.tables.iter_mut().filter(|t| !t.kind.is_view()).nth(4)
     {
         t.kind = TableKind::Dynamic;
         t.constraints.clear();
