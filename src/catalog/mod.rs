@@ -16,6 +16,7 @@ pub mod snapshot;
 pub mod store;
 
 mod diff;
+mod diff_kinds;
 mod ledger;
 mod rename;
 
