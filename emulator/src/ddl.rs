@@ -83,7 +83,7 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
         "ALTER"
             if let Some(k) = c.word_at(1).as_deref().and_then(super::ddl_pipeline::PipelineKind::parse) =>
         {
-            super::ddl_pipeline::alter(account, ctx, k, sql)
+            super::ddl_pipeline_alter::alter(account, ctx, k, sql)
         }
         "ALTER" if let Some(k) = c.word_at(1).as_deref().and_then(super::ddl_routine::RoutineKind::parse) => {
             super::ddl_routine::alter(account, ctx, k, sql)

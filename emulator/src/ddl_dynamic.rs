@@ -42,7 +42,7 @@ fn place(
         if let Some(s) = a.schema_mut(&head.db, &head.schema) {
             s.tables.retain(|x| x.name != head.name);
         }
-        super::ddl_pipeline::source_replaced(a, &head.db, &head.schema, &head.name, TableKind::Base);
+        super::ddl_pipeline::source_replaced(a, &head.db, &head.schema, &head.name);
     })? {
         return Ok(status);
     }

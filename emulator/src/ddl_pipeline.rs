@@ -1,6 +1,5 @@
-//! DDL for streams, tasks, pipes, stages and sequences: CREATE [OR REPLACE] ... [IF NOT EXISTS], ALTER
-//! (SUSPEND / RESUME, SET and UNSET of the modelled properties, MODIFY AS / WHEN for tasks) and DROP, with
-//! the OWNERSHIP grant Snowflake records for a new object. Parsed by hand: sqlparser reads none of these.
+//! DDL for streams, tasks, pipes, stages and sequences: CREATE [OR REPLACE] ... [IF NOT EXISTS] with the
+//! OWNERSHIP grant Snowflake records for a new object, and DROP (ALTER is `ddl_pipeline_alter.rs`). Parsed by hand: sqlparser reads none of these.
 //! Credentials and encryption keys of a stage are accepted and never stored (only that they were given).
 //!
 //! Must not render results or decide visibility. Functions and procedures are `ddl_routine.rs`, dynamic
@@ -12,7 +11,7 @@ use super::ddl::{DdlContext, already_exists, grant_ownership, resolve_object};
 use super::lexer::{Cursor, quote_ident_if_needed, split_at_as};
 use super::model::Account;
 use super::model_pipeline::{Pipe, SchemaObjects, Sequence, Stage, Stream, Task, TaskState};
-use super::model_types::{GrantTarget, TableKind};
+use super::model_types::GrantTarget;
 use super::result::SqlError;
 
 /// How long a stream stays readable without being read (Snowflake extends short retention to 14 days).
@@ -52,7 +51,7 @@ impl PipelineKind {
         }
     }
 
-    fn title(self) -> &'static str {
+    pub(super) fn title(self) -> &'static str {
         match self {
             PipelineKind::Stream => "Stream",
             PipelineKind::Task => "Task",
@@ -62,7 +61,7 @@ impl PipelineKind {
         }
     }
 
-    fn names(self, o: &SchemaObjects) -> Vec<&str> {
+    pub(super) fn names(self, o: &SchemaObjects) -> Vec<&str> {
         match self {
             PipelineKind::Stream => o.streams.iter().map(|x| x.name.as_str()).collect(),
             PipelineKind::Task => o.tasks.iter().map(|x| x.name.as_str()).collect(),
@@ -72,7 +71,7 @@ impl PipelineKind {
         }
     }
 
-    fn remove(self, o: &mut SchemaObjects, name: &str) {
+    pub(super) fn remove(self, o: &mut SchemaObjects, name: &str) {
         match self {
             PipelineKind::Stream => o.streams.retain(|x| x.name != name),
             PipelineKind::Task => o.tasks.retain(|x| x.name != name),
@@ -118,7 +117,7 @@ pub fn create_head(ctx: &DdlContext, c: &mut Cursor, kind: &[&str]) -> Result<He
 
 /// `KEY = value` where value is a string, number, word, or a parenthesised `(K = V ...)` list (its pairs
 /// come back as `KEY.K`).
-fn props(c: &mut Cursor) -> Result<Vec<(String, String)>, SqlError> {
+pub(super) fn props(c: &mut Cursor) -> Result<Vec<(String, String)>, SqlError> {
     let mut out = Vec::new();
     while let Some(key) = c.word_at(0) {
         if matches!(
@@ -146,19 +145,19 @@ fn props(c: &mut Cursor) -> Result<Vec<(String, String)>, SqlError> {
     Ok(out)
 }
 
-fn get<'a>(p: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(super) fn get<'a>(p: &'a [(String, String)], key: &str) -> Option<&'a str> {
     p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-fn truthy(v: Option<&str>) -> bool {
+pub(super) fn truthy(v: Option<&str>) -> bool {
     v.is_some_and(|v| v.eq_ignore_ascii_case("TRUE"))
 }
 
-fn opt(v: Option<&str>) -> Option<String> {
+pub(super) fn opt(v: Option<&str>) -> Option<String> {
     v.filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-fn objects_mut<'a>(
+pub(super) fn objects_mut<'a>(
     account: &'a mut Account,
     db: &str,
     schema: &str,
@@ -169,7 +168,7 @@ fn objects_mut<'a>(
         .ok_or_else(|| SqlError::does_not_exist("Schema", &format!("{db}.{schema}")))
 }
 
-fn target(kind: &'static str, db: &str, schema: &str, name: &str) -> GrantTarget {
+pub(super) fn target(kind: &'static str, db: &str, schema: &str, name: &str) -> GrantTarget {
     GrantTarget::Object { kind, database: db.into(), schema: schema.into(), name: name.into() }
 }
 
@@ -414,7 +413,7 @@ pub fn qualified(db: &str, schema: &str, name: &str) -> String {
     [db, schema, name].map(quote_ident_if_needed).join(".")
 }
 
-fn cloud_of(url: &str) -> Option<&'static str> {
+pub(super) fn cloud_of(url: &str) -> Option<&'static str> {
     let u = url.to_ascii_lowercase();
     if u.starts_with("s3") {
         Some("AWS")
@@ -428,7 +427,7 @@ fn cloud_of(url: &str) -> Option<&'static str> {
 }
 
 /// The byte offset of the first top-level unquoted `word` in `sql` (whole word, any case).
-fn find_word(sql: &str, word: &str) -> Option<usize> {
+pub(super) fn find_word(sql: &str, word: &str) -> Option<usize> {
     let upper = sql.to_ascii_uppercase();
     let mut quote = None;
     for (i, ch) in sql.char_indices() {
@@ -461,141 +460,6 @@ fn copy_pattern(copy: &str) -> Option<String> {
     None
 }
 
-/// ALTER STREAM / TASK / PIPE / STAGE / SEQUENCE.
-pub fn alter(
-    account: &mut Account,
-    ctx: &DdlContext,
-    kind: PipelineKind,
-    sql: &str,
-) -> Result<String, SqlError> {
-    let (head_sql, body) = match (kind, find_word(sql, "MODIFY")) {
-        (PipelineKind::Task, Some(i)) => (&sql[..i], Some(sql[i + 6..].trim())),
-        _ => (sql, None),
-    };
-    let mut c = Cursor::new(head_sql)?;
-    c.expect_kw("ALTER")?;
-    c.expect_kw(kind.object_type())?;
-    let if_exists = c.kws(&["IF", "EXISTS"]);
-    let (db, sc, name) = resolve_object(ctx, c.object_name()?)?;
-    let now = account.tick(ctx.now_ms);
-    let Some(schema) = account.schema_mut(&db, &sc) else {
-        return Err(SqlError::does_not_exist("Schema", &format!("{db}.{sc}")));
-    };
-    if !kind.names(&schema.objects).contains(&name.as_str()) {
-        if if_exists {
-            return Ok("Statement executed successfully.".into());
-        }
-        return Err(SqlError::does_not_exist(kind.title(), &format!("{db}.{sc}.{name}")));
-    }
-    let o = &mut schema.objects;
-    let unset = c.kw("UNSET");
-    let set = !unset && c.kw("SET");
-    let p = if set { props(&mut c)? } else { Vec::new() };
-    let unset_keys: Vec<String> = if unset { props_names(&mut c) } else { Vec::new() };
-    let comment = |old: &mut Option<String>| {
-        if let Some(v) = get(&p, "COMMENT") {
-            *old = opt(Some(v));
-        }
-        if unset_keys.iter().any(|k| k == "COMMENT") {
-            *old = None;
-        }
-    };
-    match kind {
-        PipelineKind::Stream => {
-            let s = o.streams.iter_mut().find(|x| x.name == name).ok_or_else(|| missing(kind, &name))?;
-            comment(&mut s.comment);
-        }
-        PipelineKind::Task => {
-            let t = o.tasks.iter_mut().find(|x| x.name == name).ok_or_else(|| missing(kind, &name))?;
-            if c.kw("RESUME") {
-                t.state = TaskState::Started;
-            } else if c.kw("SUSPEND") {
-                t.state = TaskState::Suspended;
-                t.last_suspended_on = Some(now);
-            } else if let Some(b) = body {
-                let mut m = Cursor::new(b)?;
-                if m.kw("AS") {
-                    t.definition = b[2..].trim().to_string();
-                } else if m.kw("WHEN") {
-                    t.condition = Some(b[4..].trim().to_string());
-                } else {
-                    return Err(m.unexpected("AS or WHEN"));
-                }
-            }
-            comment(&mut t.comment);
-            if let Some(w) = get(&p, "WAREHOUSE") {
-                t.warehouse = opt(Some(w));
-            }
-            if let Some(s) = get(&p, "SCHEDULE") {
-                t.schedule = opt(Some(s));
-            }
-            if let Some(v) = get(&p, "ALLOW_OVERLAPPING_EXECUTION") {
-                t.allow_overlapping_execution = truthy(Some(v));
-            }
-            for k in &unset_keys {
-                match k.as_str() {
-                    "WAREHOUSE" => t.warehouse = None,
-                    "SCHEDULE" => t.schedule = None,
-                    _ => {}
-                }
-            }
-        }
-        PipelineKind::Pipe => {
-            let pp = o.pipes.iter_mut().find(|x| x.name == name).ok_or_else(|| missing(kind, &name))?;
-            comment(&mut pp.comment);
-            if let Some(v) = get(&p, "PIPE_EXECUTION_PAUSED") {
-                pp.paused = truthy(Some(v));
-            }
-            c.kw("REFRESH");
-        }
-        PipelineKind::Stage => {
-            let s = o.stages.iter_mut().find(|x| x.name == name).ok_or_else(|| missing(kind, &name))?;
-            comment(&mut s.comment);
-            if let Some(u) = get(&p, "URL") {
-                s.url = opt(Some(u));
-                s.cloud = s.url.as_deref().and_then(cloud_of).map(str::to_string);
-            }
-            if let Some(i) = get(&p, "STORAGE_INTEGRATION") {
-                s.storage_integration = opt(Some(i));
-            }
-            if p.iter().any(|(k, _)| k == "CREDENTIALS") {
-                s.has_credentials = p.iter().any(|(k, v)| k.starts_with("CREDENTIALS.") && !v.is_empty());
-            }
-        }
-        PipelineKind::Sequence => {
-            let s = o.sequences.iter_mut().find(|x| x.name == name).ok_or_else(|| missing(kind, &name))?;
-            comment(&mut s.comment);
-            if set && c.kw("INCREMENT") {
-                c.kw("BY");
-                c.token(&Token::Eq);
-                s.increment = c.number()?;
-            }
-            if c.kw("ORDER") {
-                s.ordered = true;
-            } else if c.kw("NOORDER") {
-                s.ordered = false;
-            }
-            s.last_altered = now;
-        }
-    }
-    Ok("Statement executed successfully.".into())
-}
-
-/// The property names after UNSET (`COMMENT`, `WAREHOUSE, SCHEDULE`).
-fn props_names(c: &mut Cursor) -> Vec<String> {
-    let mut out = Vec::new();
-    while let Some(w) = c.word_at(0) {
-        out.push(w);
-        c.advance();
-        c.token(&Token::Comma);
-    }
-    out
-}
-
-fn missing(kind: PipelineKind, name: &str) -> SqlError {
-    SqlError::does_not_exist(kind.title(), name)
-}
-
 /// DROP STREAM / TASK / PIPE / STAGE / SEQUENCE: whether it existed. Grants on it go too.
 pub fn drop(account: &mut Account, kind: PipelineKind, db: &str, schema: &str, name: &str) -> bool {
     let Some(s) = account.schema_mut(db, schema) else { return false };
@@ -610,8 +474,7 @@ pub fn drop(account: &mut Account, kind: PipelineKind, db: &str, schema: &str, n
 
 /// A table or view was re-created (CREATE OR REPLACE): its history is gone, so every stream on it is stale
 /// (Snowflake: "recreating an object drops its history, which also makes any stream on it stale").
-pub fn source_replaced(account: &mut Account, db: &str, schema: &str, name: &str, kind: TableKind) {
-    let _ = kind;
+pub fn source_replaced(account: &mut Account, db: &str, schema: &str, name: &str) {
     let source = qualified(db, schema, name);
     for d in &mut account.databases {
         for s in &mut d.schemas {

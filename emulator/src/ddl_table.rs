@@ -463,8 +463,8 @@ pub fn create_table_or_view(
         if !or_replace {
             return Err(already_exists(&name));
         }
-        let old = sch.tables.remove(pos);
-        super::ddl_pipeline::source_replaced(account, &db, &schema, &name, old.kind);
+        sch.tables.remove(pos);
+        super::ddl_pipeline::source_replaced(account, &db, &schema, &name);
         if !copy_grants {
             account.remove_grants_on(|t| is_object(t, &db, &schema, &name));
         }
