@@ -68,6 +68,13 @@ pub enum Command {
     /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
     #[cfg(feature = "emulator")]
     Demo(demo::DemoArgs),
+    /// `demo`, `emulator` and `bench` in the production build, which has no emulator: say how to get them.
+    #[cfg(not(feature = "emulator"))]
+    #[command(name = "demo", aliases = ["emulator", "bench"], hide = true)]
+    NoEmulator {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
 }
 
 /// How a command ended when it did not fail outright.
@@ -121,5 +128,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Tool(args) => tool::run(args).await,
         #[cfg(feature = "emulator")]
         Command::Demo(args) => demo::run(args).await,
+        #[cfg(not(feature = "emulator"))]
+        Command::NoEmulator { .. } => Err(UsageError(
+            "this snowcat is the production build (--no-default-features): `demo`, `emulator` and `bench` \
+             come with the default build (`cargo build --release`, or `cargo run --release -- demo` in the \
+             source tree)"
+                .into(),
+        )
+        .into()),
     }
 }

@@ -88,7 +88,9 @@ fn plain_types(message: &str) -> String {
         "f32" | "f64" => "a number",
         "path string" => "a file path (a string)",
         "a sequence" => "a list, e.g. [\"A\", \"B\"]",
-        "struct" => "a table",
+        "struct" | "map" => "a table",
+        // serde names the Rust type (`struct TokenFileConfig`): the user wrote TOML, not Rust.
+        other if other.starts_with("struct ") || other.starts_with("map ") => "a table",
         other => other,
     };
     format!("{head}expected {words}")

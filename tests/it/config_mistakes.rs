@@ -38,6 +38,8 @@ url = "http://127.0.0.1:2"
 schedule = "0 * * * *"
 [accounts.filters]
 include_databases = "SALES"
+[accounts.auth]
+token_file = "/run/token"
 [accounts.auth.pat]
 token_env = "SNOW_PAT"
 
@@ -64,6 +66,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("accounts[0].auth.token_file.token_type", "BEARER", "unknown variant `BEARER`"),
     ("accounts[1].name", "7", "wrong type: integer `7`, expected a string"),
     ("accounts[1].filters.include_databases", "SALES", "expected a list"),
+    ("accounts[1].auth.token_file", "/run/token", "wrong type: string \"/run/token\", expected a table"),
     ("accounts[2].name", "", "missing: this key is required"),
 ];
 
