@@ -68,6 +68,25 @@ pub struct Metrics {
     catalog_size: IntGauge,
     feed_deliveries: IntCounterVec,
     config_reloads: IntCounterVec,
+    operational: IntCounterVec,
+}
+
+/// Kinds whose changes can be operational (`Severity::Operational`).
+pub const OPERATIONAL_KINDS: &[&str] = &["task", "stream", "dynamic_table"];
+/// What an operational change did (the `event` label).
+pub const OPERATIONAL_EVENTS: &[&str] = &["suspended", "resumed", "stale", "fresh", "other"];
+
+/// The `event` label of an operational change of `kind`'s `field` to `after` (bounded: never a value read
+/// from Snowflake, only one of `OPERATIONAL_EVENTS`).
+pub fn operational_event(field: Option<&str>, after: Option<&serde_json::Value>) -> &'static str {
+    let after = after.map(|v| v.as_str().map(str::to_ascii_lowercase).unwrap_or_else(|| v.to_string()));
+    match (field, after.as_deref()) {
+        (Some("state" | "scheduling_state"), Some("suspended")) => "suspended",
+        (Some("state" | "scheduling_state"), Some("started" | "running" | "active")) => "resumed",
+        (Some("stale"), Some("true")) => "stale",
+        (Some("stale"), Some("false")) => "fresh",
+        _ => "other",
+    }
 }
 
 fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> Result<IntCounterVec, MetricsError> {
@@ -213,6 +232,13 @@ impl Metrics {
                 "SIGHUP config reloads by outcome",
                 &["outcome"],
             )?,
+            operational: counter(
+                &r,
+                "snowcat_operational_changes_total",
+                "Operational changes recorded (a task suspended or resumed, a stream gone stale, a dynamic \
+                 table's scheduling suspended), by object kind and event",
+                &["account", "kind", "event"],
+            )?,
             registry: r,
         }))
     }
@@ -236,6 +262,16 @@ impl Metrics {
                 self.changes.with_label_values(&[account, kind, severity]);
             }
         }
+        for kind in OPERATIONAL_KINDS {
+            for event in OPERATIONAL_EVENTS {
+                self.operational.with_label_values(&[account, kind, event]);
+            }
+        }
+    }
+
+    /// An operational change of `kind` was recorded (`event` from [`operational_event`]).
+    pub fn operational_change(&self, account: &str, kind: &'static str, event: &'static str) {
+        self.operational.with_label_values(&[account, kind, event]).inc();
     }
 
     /// A run ended: counts it, records its duration and the finish (and success) timestamps.
@@ -341,6 +377,26 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operational_events_are_bounded() {
+        use serde_json::json;
+        assert_eq!(operational_event(Some("state"), Some(&json!("suspended"))), "suspended");
+        assert_eq!(operational_event(Some("scheduling_state"), Some(&json!("RUNNING"))), "resumed");
+        assert_eq!(operational_event(Some("stale"), Some(&json!(true))), "stale");
+        assert_eq!(operational_event(Some("stale"), Some(&json!(false))), "fresh");
+        assert_eq!(operational_event(Some("state"), Some(&json!("DROP TABLE x"))), "other");
+        let m = Metrics::new().unwrap();
+        m.init_account("prod");
+        m.operational_change("prod", "task", "suspended");
+        let text = m.render();
+        assert!(
+            text.contains(
+                "snowcat_operational_changes_total{account=\"prod\",event=\"suspended\",kind=\"task\"} 1"
+            ),
+            "{text}"
+        );
+    }
 
     #[test]
     fn registries_are_isolated_and_render_the_prefix() {

@@ -31,3 +31,10 @@ ALTER WAREHOUSE TRANSFORM_WH SET WAREHOUSE_SIZE = XLARGE;
 -- The crawler loses one schema: the next crawl cannot see FINANCE.LEDGER. That is a coverage gap, not
 -- a deletion: nothing under it may be reported removed.
 REVOKE USAGE ON SCHEMA FINANCE.LEDGER FROM ROLE SNOWCAT_CRAWLER;
+
+-- Pipeline objects: a view's SQL changes (same columns: additive; `snowcat diff --text` shows the old and
+-- new text as a unified diff) and a task is suspended (an operational change). Re-creating
+-- MONTHLY_REVENUE above also made the stream on it stale (operational too).
+CREATE OR REPLACE VIEW SALES.REPORTING.ACTIVE_CUSTOMERS COPY GRANTS COMMENT = 'Customers with IS_ACTIVE' AS
+    SELECT CUSTOMER_ID, EMAIL FROM SALES.CORE.CUSTOMERS WHERE IS_ACTIVE AND EMAIL LIKE '%@%';
+ALTER TASK SALES.PIPELINE.LOAD_ORDERS SUSPEND;

@@ -77,6 +77,17 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
         "ALTER" if c.word_at(1).as_deref() == Some("TABLE") => {
             super::ddl_alter::alter_table(account, ctx, sql)
         }
+        "ALTER" if matches!(c.word_at(1).as_deref(), Some("DYNAMIC" | "VIEW" | "MATERIALIZED")) => {
+            super::ddl_dynamic::alter(account, ctx, sql)
+        }
+        "ALTER"
+            if let Some(k) = c.word_at(1).as_deref().and_then(super::ddl_pipeline::PipelineKind::parse) =>
+        {
+            super::ddl_pipeline_alter::alter(account, ctx, k, sql)
+        }
+        "ALTER" if let Some(k) = c.word_at(1).as_deref().and_then(super::ddl_routine::RoutineKind::parse) => {
+            super::ddl_routine::alter(account, ctx, k, sql)
+        }
         "CREATE" => create(account, ctx, &mut c, sql),
         _ => Err(SqlError::syntax(format!("unsupported DDL statement '{}'", first))),
     }
@@ -103,6 +114,8 @@ fn create(
                 | "LOCAL"
                 | "GLOBAL"
                 | "VOLATILE"
+                | "HYBRID"
+                | "ICEBERG"
         ) {
             mods.push(w);
             c.kw(&mods[mods.len() - 1].clone());
@@ -115,6 +128,14 @@ fn create(
         "DATABASE" => create_database(account, ctx, c, or_replace, mods.iter().any(|m| m == "TRANSIENT")),
         "SCHEMA" => create_schema(account, ctx, c, or_replace, mods.iter().any(|m| m == "TRANSIENT")),
         "TABLE" | "VIEW" => super::ddl_table::create_table_or_view(account, ctx, sql),
+        "DYNAMIC" => super::ddl_dynamic::create_dynamic(account, ctx, sql),
+        "EVENT" => super::ddl_dynamic::create_event(account, ctx, sql),
+        k if let Some(p) = super::ddl_pipeline::PipelineKind::parse(k) => {
+            super::ddl_pipeline::create(account, ctx, p, sql)
+        }
+        k if let Some(r) = super::ddl_routine::RoutineKind::parse(k) => {
+            super::ddl_routine::create(account, ctx, r, sql)
+        }
         "ROLE" => super::ddl_account::create_role(account, ctx, c, or_replace),
         "USER" => super::ddl_account::create_user(account, ctx, c, or_replace),
         "WAREHOUSE" => super::ddl_account::create_warehouse(account, ctx, c, or_replace),
@@ -172,6 +193,7 @@ fn create_database(
         created_on: now,
         last_altered: now,
         tables: Vec::new(),
+        objects: Default::default(),
     };
     account.databases.push(Database {
         name: name.clone(),
@@ -223,6 +245,7 @@ fn create_schema(
         created_on: now,
         last_altered: now,
         tables: Vec::new(),
+        objects: Default::default(),
     });
     grant_ownership(account, ctx, GrantTarget::Schema(db.clone(), name.clone()), now);
     super::ddl_grant::apply_future_grants(
@@ -369,13 +392,16 @@ fn drop_stmt(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
     c.expect_kw("DROP")?;
     let kind = if c.kws(&["MATERIALIZED", "VIEW"]) {
         "VIEW".to_string()
-    } else if c.kws(&["EXTERNAL", "TABLE"]) {
+    } else if c.kws(&["EXTERNAL", "TABLE"]) || c.kws(&["DYNAMIC", "TABLE"]) || c.kws(&["EVENT", "TABLE"]) {
         "TABLE".to_string()
     } else {
         let k = c.word_at(0).ok_or_else(|| c.unexpected("object type"))?;
         c.kw(&k);
         k
     };
+    if let Some(r) = super::ddl_routine::RoutineKind::parse(&kind) {
+        return super::ddl_routine::drop(account, ctx, r, c);
+    }
     let if_exists = c.kws(&["IF", "EXISTS"]);
     let parts = c.object_name()?;
     let display = parts.last().cloned().unwrap_or_default();
@@ -397,6 +423,10 @@ fn drop_stmt(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
             super::ddl_table::drop_table(account, &db, &s, &t, kind == "VIEW")
         }
         "WAREHOUSE" | "ROLE" | "USER" => super::ddl_account::drop_named(account, &kind, &single(parts)?),
+        k if let Some(p) = super::ddl_pipeline::PipelineKind::parse(k) => {
+            let (db, s, n) = resolve_object(ctx, parts)?;
+            super::ddl_pipeline::drop(account, p, &db, &s, &n)
+        }
         _ => return Err(SqlError::syntax(format!("unsupported DROP {kind}"))),
     };
     if found {

@@ -444,10 +444,19 @@ pub fn apply_future_grants(
             transfer_ownership(account, target, &f.grantee, &granted_by, now);
             continue;
         }
+        // A grant the object already holds (kept by COPY GRANTS) is not granted twice.
+        let grantee = Grantee::Role(f.grantee);
+        if account
+            .grants
+            .iter()
+            .any(|g| g.target == *target && g.privilege == f.privilege && g.grantee == grantee)
+        {
+            continue;
+        }
         account.grants.push(Grant {
             privilege: f.privilege,
             target: target.clone(),
-            grantee: Grantee::Role(f.grantee),
+            grantee,
             grant_option: f.grant_option,
             granted_by: granted_by.clone(),
             created_on: now,

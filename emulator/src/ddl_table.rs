@@ -349,6 +349,24 @@ pub fn create_table_or_view(
 ) -> Result<String, SqlError> {
     let (mut clean, rely) = strip_rely(sql)?;
     let words: Vec<String> = clean.split_whitespace().take(5).map(str::to_uppercase).collect();
+    let special = words.iter().find_map(|w| match w.as_str() {
+        "HYBRID" => Some(TableKind::Hybrid),
+        "ICEBERG" => Some(TableKind::Iceberg),
+        _ => None,
+    });
+    if let Some(k) = special {
+        // sqlparser reads neither word; an Iceberg table's catalog properties follow its column list.
+        let word = if k == TableKind::Hybrid { "HYBRID" } else { "ICEBERG" };
+        clean = super::lexer::tokenize(&clean)?
+            .iter()
+            .filter(|t| !matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word)))
+            .map(super::lexer::token_text)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if k == TableKind::Iceberg {
+            clean = external_prefix(&clean)?;
+        }
+    }
     if words.iter().any(|w| w == "EXTERNAL") {
         clean = external_prefix(&clean)?;
     }
@@ -363,7 +381,7 @@ pub fn create_table_or_view(
             } else if ct.transient {
                 TableKind::Transient
             } else {
-                TableKind::Base
+                special.unwrap_or(TableKind::Base)
             };
             let columns = ct.columns.iter().map(column_from).collect::<Result<Vec<_>, _>>()?;
             let constraints = constraints_from(
@@ -409,7 +427,7 @@ pub fn create_table_or_view(
                     comment: None,
                 })
                 .collect();
-            let inferred = super::ddl_view::infer(account, ctx, &cv.query);
+            let inferred = super::ddl_view::infer(account, ctx, &cv.query)?;
             if columns.is_empty() {
                 columns = inferred;
             } else {
@@ -446,6 +464,7 @@ pub fn create_table_or_view(
             return Err(already_exists(&name));
         }
         sch.tables.remove(pos);
+        super::ddl_pipeline::source_replaced(account, &db, &schema, &name);
         if !copy_grants {
             account.remove_grants_on(|t| is_object(t, &db, &schema, &name));
         }
@@ -468,7 +487,7 @@ pub fn create_table_or_view(
     Ok(format!("{word} {name} successfully created."))
 }
 
-fn new_table(
+pub(super) fn new_table(
     ctx: &DdlContext,
     name: String,
     kind: TableKind,
@@ -492,6 +511,7 @@ fn new_table(
         last_ddl: now,
         columns,
         constraints,
+        dynamic: None,
     }
 }
 

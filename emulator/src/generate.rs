@@ -19,6 +19,8 @@ const COL_WORDS: [&str; 8] =
 const ROLE_WORDS: [&str; 6] = ["ANALYST", "ENGINEER", "LOADER", "REPORTER", "AUDITOR", "SCIENTIST"];
 pub const CRAWLER_ROLE: &str = "SNOWCAT_CRAWLER";
 
+pub use super::generate_pipeline::add_sequences_and_tasks;
+
 fn col_type(i: usize) -> DataType {
     match i % 8 {
         0 => DataType::Text { length: 256 },
@@ -32,7 +34,7 @@ fn col_type(i: usize) -> DataType {
     }
 }
 
-fn grant(privilege: &str, target: GrantTarget, role: &str, at: i64) -> Grant {
+pub(super) fn grant(privilege: &str, target: GrantTarget, role: &str, at: i64) -> Grant {
     Grant {
         privilege: privilege.to_string(),
         target,
@@ -155,6 +157,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
                 created_on: at,
                 last_altered: at,
                 tables: Vec::with_capacity(spec.tables),
+                objects: Default::default(),
             };
             a.grants.push(grant("OWNERSHIP", GrantTarget::Schema(db.clone(), sc.clone()), "SYSADMIN", at));
             a.grants.push(grant("USAGE", GrantTarget::Schema(db.clone(), sc.clone()), CRAWLER_ROLE, at));
@@ -196,6 +199,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
                     last_ddl: at,
                     columns: template.clone(),
                     constraints: Vec::new(),
+                    dynamic: None,
                 };
                 if kind.is_view() {
                     table.view_text = Some(format!(
@@ -218,6 +222,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
                 }
                 schema.tables.push(table);
             }
+            super::generate_pipeline::pipeline_objects(&mut a, &mut schema, &db, s, at);
             database.schemas.push(schema);
         }
         a.databases.push(database);

@@ -20,8 +20,17 @@ pub enum Ty {
     Obj,
 }
 
-pub const VIEWS: [&str; 6] =
-    ["SCHEMATA", "TABLES", "COLUMNS", "VIEWS", "TABLE_CONSTRAINTS", "REFERENTIAL_CONSTRAINTS"];
+pub const VIEWS: [&str; 9] = [
+    "SCHEMATA",
+    "TABLES",
+    "COLUMNS",
+    "VIEWS",
+    "TABLE_CONSTRAINTS",
+    "REFERENTIAL_CONSTRAINTS",
+    "FUNCTIONS",
+    "PROCEDURES",
+    "SEQUENCES",
+];
 
 use Ty::{Bool, Ltz, Num, Obj, Text};
 
@@ -181,6 +190,7 @@ pub fn columns(view: &str) -> &'static [(&'static str, Ty)] {
         "COLUMNS" => COLUMNS,
         "VIEWS" => VIEWS_COLS,
         "TABLE_CONSTRAINTS" => TABLE_CONSTRAINTS,
+        v if let Some(c) = super::info_pipeline::columns(v) => c,
         _ => REFERENTIAL_CONSTRAINTS,
     }
 }
@@ -263,7 +273,12 @@ pub fn rows(db: &Database, view: &str, role_view: &View, emit: &mut dyn FnMut(Ve
                 }
                 for t in sc.tables.iter().filter(|t| role_view.object(d, &sc.name, &t.name)) {
                     let ty = match t.kind {
-                        TableKind::Base | TableKind::Transient => "BASE TABLE",
+                        TableKind::Base
+                        | TableKind::Transient
+                        | TableKind::Dynamic
+                        | TableKind::Hybrid
+                        | TableKind::Iceberg => "BASE TABLE",
+                        TableKind::Event => "EVENT TABLE",
                         TableKind::Temporary => "TEMPORARY TABLE",
                         TableKind::External => "EXTERNAL TABLE",
                         TableKind::View => "VIEW",
@@ -298,10 +313,10 @@ pub fn rows(db: &Database, view: &str, role_view: &View, emit: &mut dyn FnMut(Ve
                         i(i64::from(t.cluster_by.is_some())),
                         os(&t.comment),
                         yes(t.kind == TableKind::Temporary),
+                        yes(t.kind == TableKind::Iceberg),
+                        yes(t.kind == TableKind::Dynamic),
                         yes(false),
-                        yes(false),
-                        yes(false),
-                        yes(false),
+                        yes(t.kind == TableKind::Hybrid),
                     ]);
                 }
             }
@@ -441,6 +456,7 @@ pub fn rows(db: &Database, view: &str, role_view: &View, emit: &mut dyn FnMut(Ve
                 }
             }
         }
+        v if super::info_pipeline::VIEWS.contains(&v) => super::info_pipeline::rows(db, v, role_view, emit),
         _ => {}
     }
 }
@@ -504,7 +520,9 @@ mod tests {
                     assert_eq!(row.len(), columns(v).len(), "{v}");
                     n += 1;
                 });
-                assert!(n > 0 || v == "REFERENTIAL_CONSTRAINTS" || v == "VIEWS", "{} {v} is empty", db.name);
+                let optional = ["REFERENTIAL_CONSTRAINTS", "VIEWS"].contains(&v)
+                    || crate::info_pipeline::VIEWS.contains(&v);
+                assert!(n > 0 || optional, "{} {v} is empty", db.name);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! SELECTs over `<db>.INFORMATION_SCHEMA.<view>` run by a real SQL engine: the statement is parsed with
 //! sqlparser, every INFORMATION_SCHEMA reference is rewritten to a table of an in-memory SQLite database
-//! holding only the rows the role may see, Snowflake-only syntax is translated (ILIKE, `::`, CURRENT_*()),
+//! holding only the rows the role may see, Snowflake-only syntax is translated (ILIKE, `::`, CURRENT_*(),
+//! including the account's own names from `identity.rs`),
 //! and SQLite runs it with the request's bindings. One plain table per (database, view) referenced, so
 //! SQLite's 10-attached-databases limit never applies. `SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES` /
 //! `GRANTS_TO_USERS` go the same way, with rows from `account_usage.rs`.
@@ -21,7 +22,7 @@ use super::account_usage;
 use super::engine::{Binding, Session};
 use super::info_rows::{self, Ty, VIEWS};
 use super::lexer::normalize_ident;
-use super::model::Account;
+use super::model::{Account, AccountIdentity};
 use super::result::{Column, ColumnType, QueryResult, SqlError, Value};
 use super::visibility::View;
 
@@ -30,6 +31,7 @@ const ACCOUNT_USAGE_KEY: &str = "SNOWFLAKE.ACCOUNT_USAGE";
 
 struct Rewriter<'a> {
     session: &'a Session,
+    identity: &'a AccountIdentity,
     /// (database, view) -> SQLite table name.
     tables: BTreeMap<(String, String), String>,
     error: Option<SqlError>,
@@ -112,6 +114,12 @@ impl VisitorMut for Rewriter<'_> {
                     "CURRENT_SCHEMA" => lit(s.schema.as_ref()),
                     "CURRENT_WAREHOUSE" => lit(s.warehouse.as_ref()),
                     "CURRENT_USER" => lit(s.user.as_ref()),
+                    "CURRENT_ORGANIZATION_NAME"
+                    | "CURRENT_ACCOUNT_NAME"
+                    | "CURRENT_ACCOUNT"
+                    | "CURRENT_REGION" => {
+                        lit(self.identity.context_function(&fname).map(str::to_string).as_ref())
+                    }
                     "IFF" => {
                         f.name = ObjectName::from(vec![Ident::new("IIF")]);
                         None
@@ -179,7 +187,7 @@ pub fn execute(
     if stmts.len() != 1 || !matches!(stmts[0], Statement::Query(_)) {
         return Err(SqlError::syntax("expected a single SELECT statement"));
     }
-    let mut rw = Rewriter { session, tables: BTreeMap::new(), error: None };
+    let mut rw = Rewriter { session, identity: &account.identity, tables: BTreeMap::new(), error: None };
     let _ = stmts[0].visit(&mut rw);
     if let Some(e) = rw.error {
         return Err(e);

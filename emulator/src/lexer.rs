@@ -239,9 +239,52 @@ impl Cursor {
         Ok(props)
     }
 
+    /// Skip one token (clauses the emulator accepts but does not model).
+    pub fn advance(&mut self) {
+        self.pos += 1;
+    }
+
     pub fn expect_end(&self) -> Result<(), SqlError> {
         if self.at_end() { Ok(()) } else { Err(self.unexpected("end of statement")) }
     }
+}
+
+/// Split a CREATE statement at its first top-level `AS` keyword (outside quotes, `$$` strings and
+/// parentheses): the head with the name and properties, and the body (a query, a COPY, a task's SQL).
+pub fn split_at_as(sql: &str) -> Option<(&str, &str)> {
+    let b = sql.as_bytes();
+    let (mut i, mut depth) = (0usize, 0i32);
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' && q == b'\'' { 2 } else { 1 };
+                }
+            }
+            b'$' if b.get(i + 1) == Some(&b'$') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'$' && b[i + 1] == b'$') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b'a' | b'A'
+                if depth == 0
+                    && b.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
+                    && i > 0
+                    && b[i - 1].is_ascii_whitespace()
+                    && b.get(i + 2).is_none_or(|c| c.is_ascii_whitespace() || *c == b'(') =>
+            {
+                return Some((sql[..i].trim_end(), sql[i + 2..].trim()));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A value as a single-quoted literal for generated SQL text that the emulator parses again (Snowflake

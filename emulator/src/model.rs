@@ -7,11 +7,14 @@
 //! CONTRACT (the protocol layer relies on exactly these signatures): `Account::from_sql`,
 //! `Account::generate`, `GenerateSpec`, `Account::role_exists`, `LoadError`.
 
+pub use super::identity::AccountIdentity;
 pub use super::model_types::*;
 
 /// An in-memory account. Timestamps are milliseconds since the epoch (UTC).
 #[derive(Debug, Clone, Default)]
 pub struct Account {
+    /// Organization, account name, locator and region (what `CURRENT_ACCOUNT()` and friends answer).
+    pub identity: AccountIdentity,
     pub databases: Vec<Database>,
     pub roles: Vec<Role>,
     pub users: Vec<User>,

@@ -27,6 +27,8 @@ pub struct Schema {
     pub created_on: i64,
     pub last_altered: i64,
     pub tables: Vec<Table>,
+    /// Streams, tasks, pipes, stages, functions, procedures and sequences.
+    pub objects: super::model_pipeline::SchemaObjects,
 }
 
 /// What a table-like object is. Snowflake's INFORMATION_SCHEMA.TABLES `TABLE_TYPE` and SHOW `kind` derive
@@ -39,6 +41,14 @@ pub enum TableKind {
     External,
     View,
     MaterializedView,
+    /// A dynamic table (`BASE TABLE` with `IS_DYNAMIC`); its definition is `Table::dynamic`.
+    Dynamic,
+    /// `CREATE HYBRID TABLE` (`BASE TABLE` with `IS_HYBRID`).
+    Hybrid,
+    /// `CREATE ICEBERG TABLE` (`BASE TABLE` with `IS_ICEBERG`).
+    Iceberg,
+    /// `CREATE EVENT TABLE` (`TABLE_TYPE = 'EVENT TABLE'`).
+    Event,
 }
 
 impl TableKind {
@@ -52,6 +62,9 @@ impl TableKind {
             TableKind::View => "VIEW",
             TableKind::MaterializedView => "MATERIALIZED_VIEW",
             TableKind::External => "EXTERNAL_TABLE",
+            TableKind::Dynamic => "DYNAMIC_TABLE",
+            TableKind::Event => "EVENT_TABLE",
+            TableKind::Iceberg => "ICEBERG_TABLE",
             _ => "TABLE",
         }
     }
@@ -76,6 +89,8 @@ pub struct Table {
     pub last_ddl: i64,
     pub columns: Vec<Column>,
     pub constraints: Vec<Constraint>,
+    /// The refresh definition of a dynamic table.
+    pub dynamic: Option<Box<super::model_pipeline::DynamicSpec>>,
 }
 
 /// A column. `data_type` is the canonical Snowflake type.

@@ -7,19 +7,41 @@
 use super::engine::Session;
 use super::result::{Column, ColumnType, QueryResult, SqlError, Value};
 
+/// One statement of a request's text: its text (trimmed, comments dropped) and where it starts in the
+/// request, as Snowflake counts in its multi-statement errors (1-based line, 0-based column in that line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+}
+
 /// Split on `;` outside quotes and comments; trimmed, empty pieces dropped.
 pub fn split_statements(sql: &str) -> Vec<String> {
+    split_pieces(sql).into_iter().map(|p| p.text).collect()
+}
+
+/// [`split_statements`], keeping where each statement starts.
+pub fn split_pieces(sql: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut current = String::new();
+    // Position of the next character read, and of the current piece's first visible character.
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut start: Option<(usize, usize)> = None;
     let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
+    while let Some(&c) = chars.peek() {
+        let at = (line, column);
+        next(&mut line, &mut column, &mut chars);
+        if start.is_none() && !c.is_whitespace() && c != ';' && !is_comment_start(c, chars.peek()) {
+            start = Some(at);
+        }
         match c {
             '\'' | '"' => {
                 current.push(c);
-                while let Some(n) = chars.next() {
+                while let Some(n) = next(&mut line, &mut column, &mut chars) {
                     current.push(n);
                     if n == '\\' && c == '\'' {
-                        if let Some(esc) = chars.next() {
+                        if let Some(esc) = next(&mut line, &mut column, &mut chars) {
                             current.push(esc);
                         }
                     } else if n == c {
@@ -28,7 +50,7 @@ pub fn split_statements(sql: &str) -> Vec<String> {
                 }
             }
             '-' if chars.peek() == Some(&'-') => {
-                for n in chars.by_ref() {
+                while let Some(n) = next(&mut line, &mut column, &mut chars) {
                     if n == '\n' {
                         current.push('\n');
                         break;
@@ -36,9 +58,9 @@ pub fn split_statements(sql: &str) -> Vec<String> {
                 }
             }
             '/' if chars.peek() == Some(&'*') => {
-                chars.next();
+                next(&mut line, &mut column, &mut chars);
                 let mut prev = ' ';
-                for n in chars.by_ref() {
+                while let Some(n) = next(&mut line, &mut column, &mut chars) {
                     if prev == '*' && n == '/' {
                         break;
                     }
@@ -46,12 +68,39 @@ pub fn split_statements(sql: &str) -> Vec<String> {
                 }
                 current.push(' ');
             }
-            ';' => pieces.push(std::mem::take(&mut current)),
+            ';' => finish_piece(&mut pieces, &mut current, start.take()),
             _ => current.push(c),
         }
     }
-    pieces.push(current);
-    pieces.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+    finish_piece(&mut pieces, &mut current, start.take());
+    pieces
+}
+
+/// The next character, moving the (line, column) position past it.
+fn next(
+    line: &mut usize,
+    column: &mut usize,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+) -> Option<char> {
+    let c = chars.next()?;
+    if c == '\n' {
+        *line += 1;
+        *column = 0;
+    } else {
+        *column += 1;
+    }
+    Some(c)
+}
+
+fn is_comment_start(c: char, next: Option<&char>) -> bool {
+    matches!((c, next), ('-', Some('-')) | ('/', Some('*')))
+}
+
+fn finish_piece(pieces: &mut Vec<Piece>, current: &mut String, start: Option<(usize, usize)>) {
+    let text = std::mem::take(current).trim().to_string();
+    if let (false, Some((line, column))) = (text.is_empty(), start) {
+        pieces.push(Piece { text, line, column });
+    }
 }
 
 fn keywords(sql: &str, n: usize) -> Vec<String> {
@@ -160,12 +209,13 @@ pub fn status_row(text: &str) -> QueryResult {
     }
 }
 
-/// The parent's own result: one TEXT column `multiple statement execution` (sql-api-v2.md §1.3).
+/// The parent's own result: one TEXT column `multiple statement execution` (sql-api-v2.md §1.3). Its
+/// length is 134217728 and it is not nullable, as recorded (xo/dbimp `snowflake-087`).
 pub fn parent_result() -> QueryResult {
     QueryResult {
         columns: vec![Column::expr(
             "multiple statement execution",
-            ColumnType::Text { length: 16_777_216 },
+            ColumnType::Text { length: 134_217_728 },
             false,
         )],
         rows: vec![vec![Value::Text("Multiple statements executed successfully.".into())]],
@@ -173,14 +223,28 @@ pub fn parent_result() -> QueryResult {
     }
 }
 
-/// The parent's failure when child `index` (1-based) failed: 422 `100132` / `P0000`.
-pub fn child_failed(index: usize, err: &SqlError) -> SqlError {
+/// The longest statement text a multi-statement failure quotes whole; longer ones are cut and end in `...`.
+const QUOTED_CHARS: usize = 30;
+
+/// The parent's failure when the statement `piece` failed with `err`: 422 `100132` / `P0000`, with the
+/// message shape of Snowflake's "Handling errors when specifying multiple statements in a request": the
+/// failing statement (cut to 30 characters), where it starts, and the statement's own message. The
+/// statements after it do not run; the answer carries no `statementHandles`.
+pub fn child_failed(piece: &Piece, err: &SqlError) -> SqlError {
+    let quoted = if piece.text.chars().count() > QUOTED_CHARS {
+        format!("{}...", piece.text.chars().take(QUOTED_CHARS).collect::<String>())
+    } else {
+        piece.text.clone()
+    };
     SqlError::new(
         "100132",
         "P0000",
         format!(
-            "Uncaught exception of type 'STATEMENT_ERROR' in SYSTEM$MULTISTMT at statement {index}: {}",
-            err.message
+            "JavaScript execution error: Uncaught Execution of multiple statements failed on statement \"{quoted}\" \
+             (at line {}, position {}).\n{} in SYSTEM$MULTISTMT at '    throw `Execution of multiple statements \
+             failed on statement {{0}} (at line {{1}}, position {{2}}).`.replace('{{1}}', LINES[i])' position 4\n\
+             stackstrace: \nSYSTEM$MULTISTMT line: 10",
+            piece.line, piece.column, err.message
         ),
     )
 }
@@ -196,6 +260,31 @@ mod tests {
         assert_eq!(split_statements("select 1; select 2"), ["select 1", "select 2"]);
         assert_eq!(split_statements("select ';' -- ;\n; /* ; */"), ["select ';'"]);
         assert_eq!(split_statements("select \"a;b\" from t; ;"), ["select \"a;b\" from t"]);
+    }
+
+    #[test]
+    fn pieces_start_where_snowflake_counts_them() {
+        // The docs' example: the third statement starts at line 1, position 75.
+        let text = "create or replace table table1 (i int); insert into table1 (i) values (1); insert into \
+                    table1 (i) values ('This is not a valid integer.'); insert into table1 (i) values (2)";
+        let pieces = split_pieces(text);
+        assert_eq!((pieces[2].line, pieces[2].column), (1, 75));
+        let err = child_failed(
+            &pieces[2],
+            &SqlError::new("100038", "22018", "Numeric value 'x' is not recognized"),
+        );
+        assert!(
+            err.message.starts_with(
+                "JavaScript execution error: Uncaught Execution of multiple statements failed on statement \
+                 \"insert into table1 (i) values ...\" (at line 1, position 75).\nNumeric value 'x' is not \
+                 recognized in SYSTEM$MULTISTMT at '"
+            ),
+            "{}",
+            err.message
+        );
+        let pieces = split_pieces("select 1;\n  -- note\n  select 'a;b';\n/* c */ select 3");
+        let at: Vec<(usize, usize)> = pieces.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(at, [(1, 0), (3, 2), (4, 8)]);
     }
 
     #[test]

@@ -60,6 +60,15 @@ pub fn execute(ctx: &ShowCtx, sql: &str) -> Result<QueryResult, SqlError> {
             c.expect_kw("VIEWS")?;
             "MATERIALIZED VIEWS".into()
         }
+        "DYNAMIC" => {
+            c.expect_kw("TABLES")?;
+            "DYNAMIC TABLES".into()
+        }
+        "USER" if c.peek_kw("FUNCTIONS") || c.peek_kw("PROCEDURES") => {
+            let w = c.word_at(0).unwrap_or_default();
+            c.kw(&w);
+            format!("USER {w}")
+        }
         _ => what,
     };
     if what == "GRANTS" {
@@ -80,6 +89,7 @@ pub fn execute(ctx: &ShowCtx, sql: &str) -> Result<QueryResult, SqlError> {
         "PRIMARY KEYS" | "UNIQUE KEYS" | "IMPORTED KEYS" | "EXPORTED KEYS" => {
             super::show_keys::keys(ctx, &opts, &what)
         }
+        w if super::show_pipeline::COMMANDS.contains(&w) => super::show_pipeline::execute(ctx, &opts, w),
         _ => Err(SqlError::syntax(format!("unsupported SHOW {what}"))),
     }
 }

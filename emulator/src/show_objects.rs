@@ -95,7 +95,10 @@ fn scoped_databases<'a>(ctx: &'a ShowCtx, scope: &Scope) -> Result<Vec<&'a Datab
 }
 
 /// (database, schema) pairs in scope, with 002003 for an explicit schema the role cannot see.
-fn scoped_schemas<'a>(ctx: &'a ShowCtx, scope: &Scope) -> Result<Vec<(&'a Database, &'a Schema)>, SqlError> {
+pub(crate) fn scoped_schemas<'a>(
+    ctx: &'a ShowCtx,
+    scope: &Scope,
+) -> Result<Vec<(&'a Database, &'a Schema)>, SqlError> {
     let mut out = Vec::new();
     for d in scoped_databases(ctx, scope)? {
         for s in &d.schemas {
@@ -287,10 +290,10 @@ pub fn tables(ctx: &ShowCtx, opts: &ShowOpts) -> Result<QueryResult, SqlError> {
                     yn(false),
                     yn(false),
                     t("ROLE"),
-                    yn(false),
-                    yn(false),
-                    yn(false),
-                    yn(false),
+                    yn(tb.kind == TableKind::Event),
+                    yn(tb.kind == TableKind::Hybrid),
+                    yn(tb.kind == TableKind::Iceberg),
+                    yn(tb.kind == TableKind::Dynamic),
                     yn(false),
                     yn(false),
                     yn(false),

@@ -205,7 +205,7 @@ fn prepare(
         .map(|(k, v)| (k.to_ascii_uppercase(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         .collect();
     let sql = body.statement.as_deref().unwrap_or_default();
-    let pieces = multi::split_statements(sql);
+    let pieces = multi::split_pieces(sql);
     let count = pieces.len();
     let desired = parameters
         .iter()
@@ -267,24 +267,26 @@ fn prepare(
 /// One statement, or the pieces of a multi-statement request.
 enum Plan {
     Single,
-    Multi(Vec<String>),
+    Multi(Vec<multi::Piece>),
 }
 
-/// Run the engine once, recording the execution in the request log.
+/// Run the engine once, recording the execution in the request log under the request's id and the handle
+/// of the statement that ran (a child's own handle inside a multi-statement request).
 fn execute_logged(
     shared: &Shared,
     session: &Session,
     sql: &str,
     bindings: &[Binding],
-    stmt: &Statement,
+    request: &Statement,
+    ran: &Statement,
 ) -> Result<QueryResult, SqlError> {
     let started = Instant::now();
     let outcome = shared.executor.lock().unwrap_or_else(|p| p.into_inner()).execute(session, sql, bindings);
     let mut entry = LogEntry::new(EntryKind::Execution);
     entry.statement = Some(sql.to_string());
     entry.role = Some(session.role.clone());
-    entry.request_id = Some(stmt.request_id.clone());
-    entry.handle = Some(stmt.handle.clone());
+    entry.request_id = Some(request.request_id.clone());
+    entry.handle = Some(ran.handle.clone());
     entry.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     entry.code = Some(match &outcome {
         Ok(_) => "090001".to_string(),
@@ -300,11 +302,12 @@ fn run_multi(
     shared: &Shared,
     parent: &Statement,
     mut session: Session,
-    pieces: &[String],
+    pieces: &[multi::Piece],
     nullable: bool,
 ) -> Result<Rendered, SqlError> {
     let mut handles = Vec::new();
-    for (i, sql) in pieces.iter().enumerate() {
+    for piece in pieces {
+        let sql = &piece.text;
         if parent.cancelled().is_cancelled() {
             return Err(replies::cancelled_error());
         }
@@ -315,7 +318,7 @@ fn run_multi(
         handles.push(child.handle.clone());
         let outcome = match multi::session_command(&mut session, sql) {
             Some(result) => result,
-            None => execute_logged(shared, &session, sql, &[], parent),
+            None => execute_logged(shared, &session, sql, &[], parent, &child),
         };
         match outcome {
             Ok(result) => {
@@ -324,7 +327,7 @@ fn run_multi(
             }
             Err(err) => {
                 child.finish(StmtState::Failed(err.clone()));
-                return Err(multi::child_failed(i + 1, &err));
+                return Err(multi::child_failed(piece, &err));
             }
         }
     }
@@ -351,7 +354,7 @@ async fn run(
         let shared = shared.clone();
         let stmt = stmt.clone();
         tokio::task::spawn_blocking(move || match plan {
-            Plan::Single => execute_logged(&shared, &session, &stmt.sql, &bindings, &stmt)
+            Plan::Single => execute_logged(&shared, &session, &stmt.sql, &bindings, &stmt, &stmt)
                 .map(|r| encode::render(&r, nullable, shared.options.partition_rows)),
             Plan::Multi(pieces) => run_multi(&shared, &stmt, session, &pieces, nullable),
         })

@@ -8,6 +8,7 @@
 //! Entry point for the daemon and CLI: [`build`] maps an `[accounts.auth]` config section to a token source
 //! (and, for Scalekit, the proxy base URL the client must use instead of the account URL).
 
+pub mod hint;
 pub mod jwt;
 pub mod keys;
 pub mod oauth;

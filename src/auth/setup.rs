@@ -53,6 +53,15 @@ pub fn jwt_account_of(account: &AccountConfig) -> Result<String, AuthError> {
     }
 }
 
+/// The `X-Snowflake-Authorization-Token-Type` of a config's `token_type`.
+pub(crate) fn wire_token_type(t: schema::TokenType) -> TokenType {
+    match t {
+        schema::TokenType::Oauth => TokenType::OAuth,
+        schema::TokenType::KeypairJwt => TokenType::KeypairJwt,
+        schema::TokenType::ProgrammaticAccessToken => TokenType::ProgrammaticAccessToken,
+    }
+}
+
 fn secret(
     what: &str,
     file: &Option<std::path::PathBuf>,
@@ -127,11 +136,7 @@ pub fn build_with_metrics(
         return Ok(direct(Arc::new(PatSource::new(src))));
     }
     if let Some(cfg) = &auth.token_file {
-        let token_type = match cfg.token_type {
-            schema::TokenType::Oauth => TokenType::OAuth,
-            schema::TokenType::KeypairJwt => TokenType::KeypairJwt,
-            schema::TokenType::ProgrammaticAccessToken => TokenType::ProgrammaticAccessToken,
-        };
+        let token_type = wire_token_type(cfg.token_type);
         return Ok(direct(Arc::new(PatSource::with_type(SecretSource::File(cfg.path.clone()), token_type))));
     }
     if let Some(cfg) = &auth.oauth {

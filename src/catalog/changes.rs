@@ -47,20 +47,32 @@ pub enum Severity {
     Security,
     Additive,
     Cosmetic,
+    /// Not a change of definition but of how an object runs: a task suspended or resumed, a stream gone
+    /// stale, a dynamic table's scheduling suspended. Carried by the change feed and its own counter.
+    Operational,
 }
 
 impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Breaking,
+        Severity::Security,
+        Severity::Additive,
+        Severity::Cosmetic,
+        Severity::Operational,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Breaking => "breaking",
             Severity::Security => "security",
             Severity::Additive => "additive",
             Severity::Cosmetic => "cosmetic",
+            Severity::Operational => "operational",
         }
     }
 
     pub fn parse(s: &str) -> Option<Severity> {
-        [Self::Breaking, Self::Security, Self::Additive, Self::Cosmetic].into_iter().find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -106,7 +118,16 @@ pub fn field_changes(
     let mut out = Vec::new();
     let mut fields: Vec<&String> = new.keys().collect();
     fields.extend(old.keys().filter(|k| !new.contains_key(*k)));
+    let hidden = super::model_pipeline::hidden_details(kind);
     for field in fields {
+        // What the role may see is not the object: a hidden flag flipping, or a detail seen for the first
+        // time after being hidden, is no change (a hidden detail keeps its last value, see `diff`).
+        if let Some((flag, details)) = hidden
+            && (field == flag
+                || (details.contains(&field.as_str()) && old.get(flag) == Some(&Value::Bool(true))))
+        {
+            continue;
+        }
         let before = old.get(field).unwrap_or(&Value::Null);
         let after = new.get(field).unwrap_or(&Value::Null);
         if before == after {
@@ -126,6 +147,9 @@ pub fn field_changes(
 pub fn field_severity(kind: ObjectKind, field: &str, before: &Value, after: &Value) -> Severity {
     if is_security_kind(kind) || field == "owner" {
         return Severity::Security;
+    }
+    if kind == ObjectKind::Task && field == "state" {
+        return Severity::Operational;
     }
     // A foreign key follows its parent's system-named key when the parent table is re-created.
     if field == "referenced_constraint"
@@ -168,6 +192,30 @@ pub fn field_severity(kind: ObjectKind, field: &str, before: &Value, after: &Val
     }
 }
 
+/// Severity of a new definition text (a view's or dynamic table's query, a task's SQL, a routine's body):
+/// `breaking` when the relation's column list changed with it, `cosmetic` when only whitespace differs,
+/// else `additive` (same shape, new logic).
+pub fn definition_severity(before: Option<&str>, after: Option<&str>, columns_changed: bool) -> Severity {
+    let words = |s: Option<&str>| s.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    if columns_changed {
+        Severity::Breaking
+    } else if words(before) == words(after) {
+        Severity::Cosmetic
+    } else {
+        Severity::Additive
+    }
+}
+
+/// Fields holding definition text, whose change `definition_severity` classifies.
+pub fn is_definition(kind: ObjectKind, field: &str) -> bool {
+    matches!(
+        (kind, field),
+        (ObjectKind::View | ObjectKind::DynamicTable, "text")
+            | (ObjectKind::Task | ObjectKind::Pipe, "definition")
+            | (ObjectKind::Function | ObjectKind::Procedure, "body")
+    )
+}
+
 /// Severity of a rename (old name gone for every reader): breaking.
 pub fn renamed_severity() -> Severity {
     Severity::Breaking
@@ -201,6 +249,36 @@ mod tests {
             c.iter().map(|c| c.severity).collect::<Vec<_>>(),
             [Severity::Breaking, Severity::Breaking]
         );
+    }
+
+    #[test]
+    fn definitions_break_only_with_their_columns_and_hidden_details_never_change() {
+        assert_eq!(
+            definition_severity(Some("SELECT a FROM t"), Some("SELECT a  FROM t\n"), false),
+            Severity::Cosmetic
+        );
+        assert_eq!(
+            definition_severity(Some("SELECT a FROM t"), Some("SELECT a FROM u"), false),
+            Severity::Additive
+        );
+        assert_eq!(
+            definition_severity(Some("SELECT a FROM t"), Some("SELECT b FROM t"), true),
+            Severity::Breaking
+        );
+        let seen = map(json!({"text": "SELECT 1", "is_secure": true}));
+        let hidden = map(json!({"text": "SELECT 1", "text_hidden": true, "is_secure": true}));
+        assert!(field_changes(ObjectKind::View, &seen, &hidden).is_empty(), "hidden is not changed");
+        let never_seen = map(json!({"text_hidden": true, "is_secure": true}));
+        assert!(
+            field_changes(ObjectKind::View, &never_seen, &seen).is_empty(),
+            "first sight is not a change"
+        );
+        let task = field_changes(
+            ObjectKind::Task,
+            &map(json!({"state": "started"})),
+            &map(json!({"state": "suspended"})),
+        );
+        assert_eq!(task[0].severity, Severity::Operational);
     }
 
     #[test]

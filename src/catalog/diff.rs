@@ -23,7 +23,7 @@ pub(crate) const STAGE_INSERT: &str =
     "INSERT OR REPLACE INTO temp.stage (kind, p1, p2, p3, p4, p5, attrs, stats)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-const KEY_EQ: &str =
+pub(crate) const KEY_EQ: &str =
     "v.kind = s.kind AND v.p1 = s.p1 AND v.p2 = s.p2 AND v.p3 = s.p3 AND v.p4 = s.p4 AND v.p5 = s.p5";
 
 /// Is this the account's first recorded state? Only when nothing was ever recorded (no versions) and no
@@ -78,6 +78,7 @@ pub(crate) fn apply(
     if baseline {
         return apply_baseline(tx, acc, run);
     }
+    super::diff_kinds::carry_hidden(tx, acc)?;
     tx.execute(
         &format!(
             "INSERT INTO d_added SELECT s.rowid FROM stage s WHERE NOT EXISTS (SELECT 1 FROM versions v
@@ -98,7 +99,8 @@ pub(crate) fn apply(
     cascade_removed(tx, acc)?;
     super::rename::detect(tx, acc, run)?;
     record_added_removed(tx, run)?;
-    record_modified(tx, run)?;
+    record_modified(tx, acc, run)?;
+    super::diff_kinds::record_operational(tx, acc, run)?;
     tx.execute(
         "UPDATE versions SET end_run = ?1 WHERE id IN
              (SELECT vid FROM d_removed UNION ALL SELECT vid FROM d_modified UNION ALL SELECT vid FROM d_renamed)",
@@ -151,10 +153,23 @@ fn mark_removed(tx: &Transaction<'_>, acc: i64, cov: &Coverage) -> Result<()> {
 
 /// A removed container removes what it contains (its listing completed and it is gone).
 fn cascade_removed(tx: &Transaction<'_>, acc: i64) -> Result<()> {
+    let pipeline = ObjectKind::PIPELINE.map(|k| format!("'{}'", k.as_str())).join(", ");
     let levels = [
-        ("database", "'schema', 'table', 'column', 'constraint', 'future_grant'", "c.p1 = p.p1"),
-        ("schema", "'table', 'column', 'constraint', 'future_grant'", "c.p1 = p.p1 AND c.p2 = p.p2"),
-        ("table", "'column', 'constraint'", "c.p1 = p.p1 AND c.p2 = p.p2 AND c.p3 = p.p3"),
+        (
+            "database",
+            format!("'schema', 'table', 'column', 'constraint', 'future_grant', {pipeline}"),
+            "c.p1 = p.p1",
+        ),
+        (
+            "schema",
+            format!("'table', 'column', 'constraint', 'future_grant', {pipeline}"),
+            "c.p1 = p.p1 AND c.p2 = p.p2",
+        ),
+        (
+            "table",
+            "'column', 'constraint', 'view', 'dynamic_table'".to_string(),
+            "c.p1 = p.p1 AND c.p2 = p.p2 AND c.p3 = p.p3",
+        ),
     ];
     for (parent, kinds, join) in levels {
         tx.execute(
@@ -235,7 +250,7 @@ pub(crate) fn key_from_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::R
     Ok(ObjectKind::parse(&kind).map(|kind| ObjectKey { kind, parts }))
 }
 
-fn record_modified(tx: &Transaction<'_>, run: i64) -> Result<()> {
+fn record_modified(tx: &Transaction<'_>, acc: i64, run: i64) -> Result<()> {
     let mut stmt = tx.prepare(
         "SELECT s.kind, s.p1, s.p2, s.p3, s.p4, s.p5, v.attrs, s.attrs
          FROM d_modified m JOIN stage s ON s.rowid = m.sid JOIN versions v ON v.id = m.vid
@@ -262,13 +277,20 @@ fn record_modified(tx: &Transaction<'_>, run: i64) -> Result<()> {
             if replaced && fc.field == "created" {
                 continue;
             }
+            let severity = if changes::is_definition(key.kind, &fc.field) {
+                let relation = matches!(key.kind, ObjectKind::View | ObjectKind::DynamicTable);
+                let columns = relation && super::diff_kinds::columns_changed(tx, acc, &key)?;
+                changes::definition_severity(fc.before.as_deref(), fc.after.as_deref(), columns)
+            } else {
+                fc.severity
+            };
             insert_change(
                 tx,
                 run,
                 &key,
                 ChangeKind::Modified,
                 (Some(&fc.field), fc.before.as_deref(), fc.after.as_deref()),
-                fc.severity,
+                severity,
             )?;
         }
     }

@@ -49,9 +49,15 @@ fn grant_target(key: &ObjectKey) -> Option<(&'static [&'static str], String)> {
     match key.kind {
         ObjectKind::Database => Some((&["DATABASE"], name(1))),
         ObjectKind::Schema => Some((&["SCHEMA"], name(2))),
-        ObjectKind::Table => {
+        ObjectKind::Table | ObjectKind::View => {
             Some((&["TABLE", "VIEW", "MATERIALIZED_VIEW", "EXTERNAL_TABLE", "DYNAMIC_TABLE"], name(3)))
         }
+        ObjectKind::DynamicTable => Some((&["DYNAMIC_TABLE"], name(3))),
+        ObjectKind::Stream => Some((&["STREAM"], name(3))),
+        ObjectKind::Task => Some((&["TASK"], name(3))),
+        ObjectKind::Pipe => Some((&["PIPE"], name(3))),
+        ObjectKind::Stage => Some((&["STAGE"], name(3))),
+        ObjectKind::Sequence => Some((&["SEQUENCE"], name(3))),
         ObjectKind::Warehouse => Some((&["WAREHOUSE"], name(1))),
         _ => None,
     }
@@ -106,10 +112,14 @@ impl Catalog {
         limit: usize,
     ) -> Result<Vec<ChangeRow>> {
         let n = prefix_len(key.kind);
+        // A database, schema, table or view contains what its key prefixes: schemas, tables, views, columns,
+        // keys, future grants and the pipeline kinds (grants, memberships and warehouses are keyed otherwise).
         let contained = match key.kind {
-            ObjectKind::Database | ObjectKind::Schema | ObjectKind::Table => {
-                "c.kind IN ('database', 'schema', 'table', 'column', 'constraint', 'future_grant')"
-            }
+            ObjectKind::Database
+            | ObjectKind::Schema
+            | ObjectKind::Table
+            | ObjectKind::View
+            | ObjectKind::DynamicTable => "c.kind NOT IN ('grant', 'role_membership', 'warehouse')",
             _ => "c.kind = ?3",
         };
         let prefix: String = (0..n).map(|i| format!(" AND c.p{} = ?{}", i + 1, i + 4)).collect();

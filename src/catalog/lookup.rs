@@ -3,7 +3,8 @@
 //! to type instead.
 //!
 //! Read-only. Covers the kinds named by a dotted path (database, schema, table, column, constraint,
-//! warehouse); grants and memberships are found through their objects.
+//! warehouse, and the schema-level view, dynamic table, stream, task, pipe, stage and sequence); grants
+//! and memberships are found through their objects.
 
 use rusqlite::params_from_iter;
 
@@ -48,8 +49,17 @@ pub fn name_parts(kind: ObjectKind) -> Option<usize> {
     match kind {
         ObjectKind::Database | ObjectKind::Warehouse => Some(1),
         ObjectKind::Schema => Some(2),
-        ObjectKind::Table => Some(3),
+        ObjectKind::Table
+        | ObjectKind::View
+        | ObjectKind::DynamicTable
+        | ObjectKind::Stream
+        | ObjectKind::Task
+        | ObjectKind::Pipe
+        | ObjectKind::Stage
+        | ObjectKind::Sequence => Some(3),
         ObjectKind::Column | ObjectKind::Constraint => Some(4),
+        // Functions and procedures are named with their argument types; grants and memberships by their
+        // objects.
         _ => None,
     }
 }

@@ -3,11 +3,13 @@
 //! The only module that touches SQLite for the product (the emulator keeps its own private engine). Takes
 //! typed objects grouped by listing scope with each scope's outcome; knows nothing of HTTP or the SQL API.
 
+pub mod accounts;
 pub mod changes;
 pub mod error;
 pub mod history;
 pub mod lookup;
 pub mod model;
+pub mod model_pipeline;
 pub mod query;
 pub mod retention;
 pub mod run;
@@ -16,6 +18,7 @@ pub mod snapshot;
 pub mod store;
 
 mod diff;
+mod diff_kinds;
 mod ledger;
 mod rename;
 

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::model_pipeline::*;
+
 /// The kinds of object the catalog versions. `as_str` is the value stored in the `kind` columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,10 +22,19 @@ pub enum ObjectKind {
     RoleMembership,
     FutureGrant,
     Warehouse,
+    View,
+    DynamicTable,
+    Stream,
+    Task,
+    Pipe,
+    Stage,
+    Function,
+    Procedure,
+    Sequence,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 9] = [
+    pub const ALL: [ObjectKind; 18] = [
         ObjectKind::Database,
         ObjectKind::Schema,
         ObjectKind::Table,
@@ -33,6 +44,28 @@ impl ObjectKind {
         ObjectKind::RoleMembership,
         ObjectKind::FutureGrant,
         ObjectKind::Warehouse,
+        ObjectKind::View,
+        ObjectKind::DynamicTable,
+        ObjectKind::Stream,
+        ObjectKind::Task,
+        ObjectKind::Pipe,
+        ObjectKind::Stage,
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::Sequence,
+    ];
+
+    /// The schema-level kinds of issue 17 (`model_pipeline`), each listed by its own SHOW command.
+    pub const PIPELINE: [ObjectKind; 9] = [
+        ObjectKind::View,
+        ObjectKind::DynamicTable,
+        ObjectKind::Stream,
+        ObjectKind::Task,
+        ObjectKind::Pipe,
+        ObjectKind::Stage,
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::Sequence,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +79,15 @@ impl ObjectKind {
             ObjectKind::RoleMembership => "role_membership",
             ObjectKind::FutureGrant => "future_grant",
             ObjectKind::Warehouse => "warehouse",
+            ObjectKind::View => "view",
+            ObjectKind::DynamicTable => "dynamic_table",
+            ObjectKind::Stream => "stream",
+            ObjectKind::Task => "task",
+            ObjectKind::Pipe => "pipe",
+            ObjectKind::Stage => "stage",
+            ObjectKind::Function => "function",
+            ObjectKind::Procedure => "procedure",
+            ObjectKind::Sequence => "sequence",
         }
     }
 
@@ -59,6 +101,15 @@ impl ObjectKind {
             ObjectKind::Schema => Some(ObjectKind::Database),
             ObjectKind::Table => Some(ObjectKind::Schema),
             ObjectKind::Column | ObjectKind::Constraint => Some(ObjectKind::Table),
+            // A view's or dynamic table's definition is the same relation as its `table`.
+            ObjectKind::View | ObjectKind::DynamicTable => Some(ObjectKind::Table),
+            ObjectKind::Stream
+            | ObjectKind::Task
+            | ObjectKind::Pipe
+            | ObjectKind::Stage
+            | ObjectKind::Function
+            | ObjectKind::Procedure
+            | ObjectKind::Sequence => Some(ObjectKind::Schema),
             _ => None,
         }
     }
@@ -121,6 +172,14 @@ pub struct Table {
     pub retention_time: Option<i64>,
     pub is_transient: bool,
     pub is_secure: bool,
+    /// `IS_DYNAMIC`, `IS_ICEBERG`, `IS_HYBRID` (INFORMATION_SCHEMA.TABLES): left out of the attributes while
+    /// false, so catalogs written before these flags existed see no change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_dynamic: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_iceberg: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_hybrid: bool,
     /// View text, when the role may see it.
     pub view_definition: Option<String>,
     /// Volatile, never versioned (row count, bytes, last_altered).
@@ -342,6 +401,15 @@ pub enum Object {
     RoleMembership(RoleMembership),
     FutureGrant(FutureGrant),
     Warehouse(Warehouse),
+    View(View),
+    DynamicTable(DynamicTable),
+    Stream(Stream),
+    Task(Task),
+    Pipe(Pipe),
+    Stage(Stage),
+    Function(Routine),
+    Procedure(Routine),
+    Sequence(Sequence),
 }
 
 /// How many key columns an object has at most (`p1`..`p5` in the store).
@@ -374,6 +442,7 @@ impl ObjectKey {
                 format!("{} on future {} in {} to {}", p[3], p[2], scope, p[4])
             }
             ObjectKind::Constraint => format!("{}.{}.{}.{}", p[0], p[1], p[2], p[3]),
+            ObjectKind::Function | ObjectKind::Procedure => format!("{}.{}.{}{}", p[0], p[1], p[2], p[3]),
             _ => p.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("."),
         }
     }
@@ -391,6 +460,15 @@ impl Object {
             Object::RoleMembership(_) => ObjectKind::RoleMembership,
             Object::FutureGrant(_) => ObjectKind::FutureGrant,
             Object::Warehouse(_) => ObjectKind::Warehouse,
+            Object::View(_) => ObjectKind::View,
+            Object::DynamicTable(_) => ObjectKind::DynamicTable,
+            Object::Stream(_) => ObjectKind::Stream,
+            Object::Task(_) => ObjectKind::Task,
+            Object::Pipe(_) => ObjectKind::Pipe,
+            Object::Stage(_) => ObjectKind::Stage,
+            Object::Function(_) => ObjectKind::Function,
+            Object::Procedure(_) => ObjectKind::Procedure,
+            Object::Sequence(_) => ObjectKind::Sequence,
         }
     }
 
@@ -414,6 +492,16 @@ impl Object {
                 &[&o.database, o.schema.as_deref().unwrap_or(""), &o.grant_on, &o.privilege, &o.grantee_name],
             ),
             Object::Warehouse(o) => ObjectKey::new(k, &[&o.name]),
+            Object::View(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::DynamicTable(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::Stream(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::Task(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::Pipe(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::Stage(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::Function(o) | Object::Procedure(o) => {
+                ObjectKey::new(k, &[&o.database, &o.schema, &o.name, &o.signature])
+            }
+            Object::Sequence(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
         }
     }
 
@@ -438,6 +526,14 @@ impl Object {
             Object::RoleMembership(o) => serde_json::to_value(o),
             Object::FutureGrant(o) => serde_json::to_value(o),
             Object::Warehouse(o) => serde_json::to_value(o),
+            Object::View(o) => serde_json::to_value(o),
+            Object::DynamicTable(o) => serde_json::to_value(o),
+            Object::Stream(o) => serde_json::to_value(o),
+            Object::Task(o) => serde_json::to_value(o),
+            Object::Pipe(o) => serde_json::to_value(o),
+            Object::Stage(o) => serde_json::to_value(o),
+            Object::Function(o) | Object::Procedure(o) => serde_json::to_value(o),
+            Object::Sequence(o) => serde_json::to_value(o),
         }
     }
 
@@ -446,6 +542,16 @@ impl Object {
         match self {
             Object::Table(t) if !t.stats.is_empty() => serde_json::to_string(&t.stats).map(Some),
             Object::Warehouse(w) if !w.stats.is_empty() => serde_json::to_string(&w.stats).map(Some),
+            Object::DynamicTable(d) if d.stats != DynamicTableStats::default() => {
+                serde_json::to_string(&d.stats).map(Some)
+            }
+            Object::Stream(s) if s.stats != StreamStats::default() => {
+                serde_json::to_string(&s.stats).map(Some)
+            }
+            Object::Task(t) if t.stats != TaskStats::default() => serde_json::to_string(&t.stats).map(Some),
+            Object::Sequence(q) if q.next_value.is_some() => {
+                serde_json::to_string(&serde_json::json!({ "next_value": q.next_value })).map(Some)
+            }
             _ => Ok(None),
         }
     }
@@ -505,6 +611,58 @@ impl Object {
             ObjectKind::Warehouse => {
                 Object::Warehouse(Warehouse { name: s(0), ..serde_json::from_str(attrs)? })
             }
+            ObjectKind::View => Object::View(View {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::DynamicTable => Object::DynamicTable(DynamicTable {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Stream => Object::Stream(Stream {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Task => Object::Task(Task {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Pipe => Object::Pipe(Pipe {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Stage => Object::Stage(Stage {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Function | ObjectKind::Procedure => {
+                let r = Routine {
+                    database: s(0),
+                    schema: s(1),
+                    name: s(2),
+                    signature: s(3),
+                    ..serde_json::from_str(attrs)?
+                };
+                if key.kind == ObjectKind::Function { Object::Function(r) } else { Object::Procedure(r) }
+            }
+            ObjectKind::Sequence => Object::Sequence(Sequence {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
         })
     }
 }

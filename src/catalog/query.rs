@@ -296,7 +296,8 @@ impl Catalog {
         Ok(t.map(|table| TableAt { account: account.to_string(), run_id, table, columns, constraints }))
     }
 
-    /// Current databases, schemas, tables, columns and warehouses whose name or comment matches `pattern`
+    /// Current databases, schemas, tables, columns, warehouses, streams, tasks, pipes, stages, functions,
+    /// procedures and sequences whose name or comment matches `pattern`
     /// (SQL LIKE, case-insensitive for ASCII; a pattern without `%` or `_` matches anywhere).
     pub fn search(&self, pattern: &str, limit: usize) -> Result<Vec<SearchHit>> {
         self.search_page(&SearchFilter { pattern: pattern.to_string(), limit, ..SearchFilter::default() })
@@ -314,12 +315,14 @@ impl Catalog {
             "SELECT a.name, v.kind,
                     v.p1 || CASE WHEN v.p2 = '' THEN '' ELSE '.' || v.p2 END
                          || CASE WHEN v.p3 = '' THEN '' ELSE '.' || v.p3 END
-                         || CASE WHEN v.p4 = '' THEN '' ELSE '.' || v.p4 END,
+                         || CASE WHEN v.p4 = '' THEN '' WHEN v.kind IN ('function', 'procedure') THEN v.p4
+                                 ELSE '.' || v.p4 END,
                     v.attrs ->> '$.comment', v.p1, v.p2, v.p3, v.p4
              FROM versions v JOIN accounts a ON a.id = v.account_id
-             WHERE v.end_run IS NULL AND v.kind IN ('database', 'schema', 'table', 'column', 'warehouse')
+             WHERE v.end_run IS NULL AND v.kind IN ('database', 'schema', 'table', 'column', 'warehouse',
+                   'stream', 'task', 'pipe', 'stage', 'function', 'procedure', 'sequence')
                AND (CASE v.kind WHEN 'database' THEN v.p1 WHEN 'warehouse' THEN v.p1 WHEN 'schema' THEN v.p2
-                                WHEN 'table' THEN v.p3 ELSE v.p4 END LIKE ?1
+                                WHEN 'column' THEN v.p4 ELSE v.p3 END LIKE ?1
                     OR (v.attrs ->> '$.comment') LIKE ?1)
                AND (?3 IS NULL OR v.kind = ?3) AND (?4 IS NULL OR a.name = ?4)
                AND (?5 IS NULL OR (a.name, v.kind, v.p1, v.p2, v.p3, v.p4) > (?5, ?6, ?7, ?8, ?9, ?10))

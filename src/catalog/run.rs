@@ -203,7 +203,7 @@ impl RunWriter<'_> {
         let complete: Vec<_> = self
             .ledger
             .values()
-            .filter(|e| e.outcome.as_ref().is_some_and(ScopeOutcome::is_complete))
+            .filter(|e| e.outcome.as_ref().is_some_and(ScopeOutcome::is_complete) && e.scope.lists_objects())
             .map(|e| e.scope.coverage())
             .collect();
         if matches!(status, RunStatus::Complete | RunStatus::Partial) {

@@ -44,6 +44,12 @@ pub enum ScopeKey {
     FutureGrantsToRole { role: String },
     /// SHOW WAREHOUSES.
     Warehouses,
+    /// One of the pipeline and code kinds (`ObjectKind::PIPELINE`) of a database, or of one schema; with
+    /// no database, the account-wide listing (ledgered only when it fails: completion is per database).
+    Kind { kind: ObjectKind, database: Option<String>, schema: Option<String> },
+    /// A per-database detail statement of a kind (routine bodies, sequence starts). It enriches objects
+    /// its kind's listing found and never decides a removal, even when it completes.
+    Details { kind: ObjectKind, database: String },
 }
 
 /// Which stored objects a scope is authoritative for: the kind and, per key part, a required value.
@@ -121,7 +127,23 @@ impl ScopeKey {
             }
             ScopeKey::FutureGrantsToRole { role } => Coverage::new(K::FutureGrant, &[(4, role)]),
             ScopeKey::Warehouses => Coverage::new(K::Warehouse, &[]),
+            ScopeKey::Kind { kind, database, schema } => {
+                let mut f = Vec::new();
+                if let Some(d) = database {
+                    f.push((0, d.as_str()));
+                    if let Some(s) = schema {
+                        f.push((1, s.as_str()));
+                    }
+                }
+                Coverage::new(*kind, &f)
+            }
+            ScopeKey::Details { kind, database } => Coverage::new(*kind, &[(0, database)]),
         }
+    }
+
+    /// Does a complete listing of this scope decide removals? Detail statements only enrich.
+    pub fn lists_objects(&self) -> bool {
+        !matches!(self, ScopeKey::Details { .. })
     }
 
     /// A stable text form used in the ledger, e.g. `tables:DB` or `columns:DB.S`.
@@ -172,6 +194,11 @@ impl ScopeKey {
             }
             ScopeKey::FutureGrantsToRole { role } => format!("future_grants_to_role:{}", q(role)),
             ScopeKey::Warehouses => "warehouses".into(),
+            ScopeKey::Kind { kind, database: None, .. } => format!("{}s:account", kind.as_str()),
+            ScopeKey::Kind { kind, database: Some(d), schema } => {
+                format!("{}s:{}", kind.as_str(), path(&[Some(d), schema.as_ref()]))
+            }
+            ScopeKey::Details { kind, database } => format!("{}_details:{}", kind.as_str(), q(database)),
         }
     }
 }

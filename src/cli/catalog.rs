@@ -1,4 +1,4 @@
-//! `snowcat migrate | runs | diff | show | search`: read and maintain the catalog file.
+//! `snowcat migrate | runs | diff | show | search | rename-account`: read and maintain the catalog file.
 //!
 //! Flags and output formatting only; every read goes through `snowcat::catalog`'s typed API. Reads open
 //! the file read-only (never migrate behind the user's back); `migrate` is the only writer here.
@@ -53,12 +53,17 @@ pub struct DiffArgs {
     #[arg(long)]
     pub to: Option<i64>,
     /// Only this object kind (database, schema, table, column, constraint, grant, role_membership,
-    /// future_grant, warehouse).
+    /// future_grant, warehouse, view, dynamic_table, stream, task, pipe, stage, function, procedure,
+    /// sequence).
     #[arg(long)]
     pub kind: Option<String>,
-    /// Only this severity (breaking, security, additive, cosmetic).
+    /// Only this severity (breaking, security, additive, cosmetic, operational).
     #[arg(long)]
     pub severity: Option<String>,
+    /// Print a changed definition (a view's or dynamic table's query, a task's or pipe's statement, a
+    /// routine's body) as a unified diff under its line, instead of `before -> after` on one line.
+    #[arg(long)]
+    pub text: bool,
     #[arg(long)]
     pub account: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -88,6 +93,18 @@ pub struct SearchArgs {
     pub limit: usize,
 }
 
+#[derive(Debug, Args)]
+pub struct RenameAccountArgs {
+    #[command(flatten)]
+    pub catalog: CatalogPath,
+    /// The name the history is recorded under now (`snowcat runs` shows it), e.g. a URL from before
+    /// crawls asked Snowflake for the account's name.
+    pub from: String,
+    /// The name to record it under: what `snowcat crawl` prints as the account (without --account or
+    /// --config it asks Snowflake: `org-account`, lower case), or the config's `name`.
+    pub to: String,
+}
+
 /// Output format for lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -112,6 +129,19 @@ pub fn migrate(args: MigrateArgs) -> anyhow::Result<Outcome> {
     let cat = Catalog::open(&args.catalog.path)
         .with_context(|| format!("migrating {}", args.catalog.path.display()))?;
     println!("catalog {} is at schema version {}", args.catalog.path.display(), cat.schema_version()?);
+    Ok(Outcome::Success)
+}
+
+pub fn rename_account(args: RenameAccountArgs) -> anyhow::Result<Outcome> {
+    if !args.catalog.path.exists() {
+        return Err(UsageError(format!("no catalog at {}", args.catalog.path.display())).into());
+    }
+    let mut cat = Catalog::open(&args.catalog.path)?;
+    cat.rename_account(&args.from, &args.to).map_err(|e| {
+        let known = cat.account_names().unwrap_or_default();
+        UsageError(format!("{e} (accounts in {}: {})", args.catalog.path.display(), known.join(", ")))
+    })?;
+    println!("the history of {:?} is now recorded as account {:?}", args.from, args.to);
     Ok(Outcome::Success)
 }
 
@@ -194,7 +224,7 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<Outcome> {
         ..ChangeFilter::default()
     };
     let rows = cat.changes(&filter)?;
-    print_list(args.format, &rows, |out| write_changes(out, &rows))?;
+    print_list(args.format, &rows, |out| write_changes(out, &rows, args.text))?;
     Ok(Outcome::Success)
 }
 

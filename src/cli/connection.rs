@@ -84,6 +84,19 @@ impl ConnectionSettings {
         }
     }
 
+    /// What to fix when Snowflake refuses the token these settings send.
+    pub fn token_fix(&self) -> String {
+        match &self.token_file {
+            Some(path) => crate::auth::hint::token_file_fix(
+                path,
+                self.token_type.unwrap_or(TokenType::OAuth),
+                "--token-file",
+                "--token-type",
+            ),
+            None => "give a token: --token-file FILE (or SNOWCAT_TOKEN_FILE)".to_string(),
+        }
+    }
+
     /// Read the token file and build a client. Missing settings are usage errors (exit 2).
     pub fn client(&self, config: ClientConfig) -> anyhow::Result<Client> {
         let path = self.token_file.as_ref().ok_or_else(|| {

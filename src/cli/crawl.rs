@@ -1,9 +1,11 @@
 //! `snowcat crawl --once`: one crawl of one account into the catalog, with a progress line on a terminal
 //! and a summary (table or JSON). Exit 0 complete, 3 partial, 1 failed, 2 usage.
 //!
-//! Owns the flags and the printing; the crawl itself is `crate::crawl::crawl`. With --config the account's
-//! `[accounts.auth]` method authenticates (unless --token-file is given) and `[log] level` sets the stderr
-//! log filter (RUST_LOG overrides it). Must not print a token.
+//! Owns the flags, the account's name (the config's `name`, --account, else asked of Snowflake) and the
+//! printing; the crawl itself is `crate::crawl::crawl`. With --config the account's `[accounts.auth]`
+//! method authenticates (unless --token-file is given) and `[log] level` sets the stderr log filter
+//! (RUST_LOG overrides it). A crawl that never authenticated says only what failed and what to fix. Must
+//! not print a token.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ use super::{Outcome, UsageError};
 use crate::catalog::RunStatus;
 use crate::config::LogFormat;
 use crate::crawl::{CrawlOptions, GrantSource, Progress, ProgressSnapshot, RunReport};
-use crate::sqlapi::{Client, ClientConfig};
+use crate::sqlapi::{Client, ClientConfig, SqlApiError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,6 +29,11 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "The catalog records the account under the `name` of its --config entry; else under \
+--account; else under the name Snowflake gives, asked once per crawl: CURRENT_ORGANIZATION_NAME()-\
+CURRENT_ACCOUNT_NAME() in lower case (CURRENT_ACCOUNT(), the locator, when either is empty). So crawls \
+through different URLs (a proxy, another port) of one account share one history. The summary's first \
+line names it. Histories recorded under another name move with `snowcat rename-account OLD NEW`.")]
 pub struct CrawlArgs {
     /// Crawl once and exit (the scheduled daemon is `snowcat run`).
     #[arg(long)]
@@ -96,16 +103,18 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     let mut catalog = args.catalog.clone();
     let mut account_label = None;
     let mut configured_auth = None;
+    let mut fix = None;
     let mut log = (LogFormat::Auto, "warn".to_string());
     if let Some(path) = &args.config {
         let cfg = crate::config::load(path).map_err(|e| UsageError(e.to_string()))?;
         log = (cfg.log.format, cfg.log.level.clone());
-        let acct = match &args.account_name {
-            Some(n) => cfg.accounts.iter().find(|a| &a.name == n),
-            None if cfg.accounts.len() == 1 => cfg.accounts.first(),
+        let index = match &args.account_name {
+            Some(n) => cfg.accounts.iter().position(|a| &a.name == n),
+            None if cfg.accounts.len() == 1 => Some(0),
             None => None,
         }
         .ok_or_else(|| UsageError("pick an account of the config with --account-name NAME".into()))?;
+        let acct = &cfg.accounts[index];
         opts = CrawlOptions::from_account_config(acct);
         settings = settings.overlay(ConnectionSettings {
             account: acct.account.clone(),
@@ -119,6 +128,11 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
         // The account's `[accounts.auth]` method, unless a token file is given on the command line.
         if settings.token_file.is_none() && !acct.auth.methods().is_empty() {
             configured_auth = Some(acct.clone());
+            fix = Some(crate::auth::hint::config_fix(
+                &acct.auth,
+                &format!("accounts[{index}].auth"),
+                &acct.name,
+            ));
         }
     }
     // Logs go to stderr: `[log] level` of --config (else warnings only); RUST_LOG overrides either.
@@ -152,10 +166,7 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
         }
         None => settings.client(ClientConfig::default())?,
     };
-    let account = account_label
-        .or_else(|| settings.account.clone())
-        .or_else(|| settings.url.clone())
-        .unwrap_or_else(|| "default".into());
+    let fix = fix.unwrap_or_else(|| settings.token_fix());
     let catalog = catalog.unwrap_or_else(|| PathBuf::from("snowcat.db"));
     let cancel = CancellationToken::new();
     let on_signal = cancel.clone();
@@ -169,6 +180,15 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
         }
         on_signal.cancel();
     });
+    let (account, named_by) = match (account_label, settings.account.clone()) {
+        (Some(name), _) => (name, "the config's `name`"),
+        (None, Some(id)) => (id, "--account"),
+        (None, None) => {
+            let name = ask_account_name(&client, &opts, &fix, cancel.clone()).await?;
+            adopt_url_history(&catalog, settings.url.as_deref(), &name)?;
+            (name, "Snowflake's CURRENT_ORGANIZATION_NAME()-CURRENT_ACCOUNT_NAME()")
+        }
+    };
     let terminal = std::io::stderr().is_terminal();
     let bar = Bar { last: Mutex::new(std::time::Instant::now()) };
     let none = crate::crawl::NoProgress;
@@ -177,7 +197,15 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     if terminal {
         eprintln!();
     }
-    print(&report, args.format)?;
+    if report.never_authenticated && args.format == Format::Table {
+        // What failed, its code, and what to do: nothing else happened to report.
+        return Err(not_authenticated(
+            report.error.as_deref().unwrap_or("authentication failed"),
+            report.run_id,
+            &fix,
+        ));
+    }
+    print(&report, &account, named_by, args.format)?;
     match report.status {
         RunStatus::Complete => Ok(Outcome::Success),
         RunStatus::Partial => Ok(Outcome::Partial),
@@ -189,11 +217,68 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     }
 }
 
-fn print(report: &RunReport, format: Format) -> anyhow::Result<()> {
+/// The account's name from Snowflake, when neither --config nor --account gave one.
+async fn ask_account_name(
+    client: &Client,
+    opts: &CrawlOptions,
+    fix: &str,
+    cancel: CancellationToken,
+) -> anyhow::Result<String> {
+    let (role, warehouse) = (opts.role.as_deref(), opts.warehouse.as_deref());
+    match crate::crawl::identity::ask_account_name(client, role, warehouse, opts.statement_timeout, cancel)
+        .await
+    {
+        Ok(name) => Ok(name),
+        Err(e @ (SqlApiError::Auth { .. } | SqlApiError::Token { .. })) => {
+            Err(not_authenticated(&e.to_string(), None, fix))
+        }
+        Err(e) => Err(anyhow::anyhow!(
+            "cannot ask Snowflake which account this is (pass --account NAME to name it yourself): {e}"
+        )),
+    }
+}
+
+/// A crawl whose credentials were refused before anything ran: two lines, the error with its code and
+/// the fix.
+fn not_authenticated(error: &str, run_id: Option<i64>, fix: &str) -> anyhow::Error {
+    let run = run_id.map(|r| format!(" (run {r})")).unwrap_or_default();
+    anyhow::anyhow!("crawl failed{run}, not authenticated: {}\nfix: {fix}", error.replace('\n', " "))
+}
+
+/// Crawls without --account used to record the account under the URL they reached it through. When the
+/// catalog holds such a history for this very URL and none under the name Snowflake gives, it becomes that
+/// account's history (other URL-named histories are renamed with `snowcat rename-account`).
+fn adopt_url_history(catalog: &std::path::Path, url: Option<&str>, name: &str) -> anyhow::Result<()> {
+    let Some(url) = url else { return Ok(()) };
+    if !catalog.exists() {
+        return Ok(());
+    }
+    let mut cat = crate::catalog::Catalog::open(catalog)?;
+    let names = cat.account_names()?;
+    if names.iter().any(|n| n == url) && !names.iter().any(|n| n == name) {
+        cat.rename_account(url, name)?;
+        eprintln!("the history recorded under {url} is now account {name} (the name Snowflake gives)");
+    }
+    Ok(())
+}
+
+/// The summary with the account it was recorded under, and where that name came from.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    account: &'a str,
+    account_named_by: &'a str,
+    #[serde(flatten)]
+    report: &'a RunReport,
+}
+
+fn print(report: &RunReport, account: &str, named_by: &str, format: Format) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(report)?)?,
-        Format::Table => write!(out, "{}", report.render_text())?,
+        Format::Json => {
+            let summary = Summary { account, account_named_by: named_by, report };
+            writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?
+        }
+        Format::Table => write!(out, "account: {account} (named by {named_by})\n{}", report.render_text())?,
     }
     Ok(())
 }

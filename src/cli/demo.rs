@@ -179,14 +179,14 @@ async fn apply_changes(steps: &Steps, client: &Client) -> anyhow::Result<usize> 
 
 fn print_diff(rows: &[ChangeRow]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    for sev in [Severity::Breaking, Severity::Security, Severity::Additive, Severity::Cosmetic] {
+    for sev in Severity::ALL {
         let of: Vec<ChangeRow> = rows.iter().filter(|r| r.severity == sev.as_str()).cloned().collect();
         if of.is_empty() {
             continue;
         }
         writeln!(out, "    {} ({}):", sev.as_str().to_uppercase(), of.len())?;
         let mut buf = Vec::new();
-        write_changes(&mut buf, &of)?;
+        write_changes(&mut buf, &of, true)?;
         for line in String::from_utf8_lossy(&buf).lines() {
             writeln!(out, "      {line}")?;
         }
@@ -253,6 +253,7 @@ fn print_howto(catalog: &Path) {
     println!("or with snowcat itself:");
     println!("  snowcat runs --catalog {file}");
     println!("  snowcat diff --catalog {file} --severity breaking");
+    println!("  snowcat diff --catalog {file} --kind view --text");
     println!("  snowcat show --catalog {file} SALES.CORE.ORDERS --at 1");
     println!(
         "or from an AI agent: `snowcat mcp --config FILE` serves this history and the live tools over MCP"
@@ -325,7 +326,7 @@ mod tests {
              COMMENT ON TABLE t IS 'it''s; fine';\n\n;  ",
         );
         assert_eq!(got, ["CREATE TABLE \"a;b\" (x INT)", "COMMENT ON TABLE t IS 'it''s; fine'"]);
-        assert_eq!(split_script(CHANGES_SQL).len(), 9, "the shipped change script has nine statements");
+        assert_eq!(split_script(CHANGES_SQL).len(), 11, "the shipped change script has eleven statements");
     }
 
     #[test]

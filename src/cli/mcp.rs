@@ -33,7 +33,8 @@ pub struct McpArgs {
     /// The [[accounts]] entry to serve (default: [mcp] account, else the only one).
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
-    /// Let snowflake_execute_query run any single statement, writes included (default: read-only).
+    /// Let snowflake_execute_query run any statement, writes and several at once included (default:
+    /// one read-only statement).
     #[arg(long)]
     pub allow_write: bool,
     /// Serve the catalog tools only: no live Snowflake tools, no Snowflake credentials used.

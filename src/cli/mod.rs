@@ -37,7 +37,7 @@ pub enum Command {
     /// Serve a local Snowflake SQL API v2 emulator (for tests, benchmarks and the demo).
     #[cfg(feature = "emulator")]
     Emulator(snowflake_emulator::cli::EmulatorArgs),
-    /// Run one SQL statement through the SQL API v2 and print its result.
+    /// Run SQL (one statement, or several separated by `;`) through the SQL API v2 and print each result.
     Sql(sql::SqlArgs),
     /// Inspect or cancel a statement by its handle.
     #[command(subcommand)]
@@ -52,6 +52,8 @@ pub enum Command {
     Show(catalog::ShowArgs),
     /// Find objects and columns by name or comment.
     Search(catalog::SearchArgs),
+    /// Record an account's history under another name (e.g. a URL-named history from older crawls).
+    RenameAccount(catalog::RenameAccountArgs),
     /// Crawl an account once into the catalog (exit 0 complete, 3 partial, 1 failed).
     Crawl(crawl::CrawlArgs),
     /// Run the daemon: crawl each configured account on its schedule, serve /metrics, /healthz, /readyz.
@@ -68,6 +70,13 @@ pub enum Command {
     /// Crawl the built-in sample account, change it, crawl again, and show the diff (no Snowflake needed).
     #[cfg(feature = "emulator")]
     Demo(demo::DemoArgs),
+    /// `demo`, `emulator` and `bench` in the production build, which has no emulator: say how to get them.
+    #[cfg(not(feature = "emulator"))]
+    #[command(name = "demo", aliases = ["emulator", "bench"], hide = true)]
+    NoEmulator {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
 }
 
 /// How a command ended when it did not fail outright.
@@ -113,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => catalog::diff(args),
         Command::Show(args) => catalog::show(args),
         Command::Search(args) => catalog::search(args),
+        Command::RenameAccount(args) => catalog::rename_account(args),
         Command::Crawl(args) => crawl::run(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Validate(args) => validate::run(args),
@@ -121,5 +131,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Mcp(args) => mcp::run(args).await,
         #[cfg(feature = "emulator")]
         Command::Demo(args) => demo::run(args).await,
+        #[cfg(not(feature = "emulator"))]
+        Command::NoEmulator { .. } => Err(UsageError(
+            "this snowcat is the production build (--no-default-features): `demo`, `emulator` and `bench` \
+             come with the default build (`cargo build --release`, or `cargo run --release -- demo` in the \
+             source tree)"
+                .into(),
+        )
+        .into()),
     }
 }

@@ -1,9 +1,11 @@
-//! `snowcat sql` and `snowcat statement`: one statement through the SQL API v2 client, printed for people or
-//! scripts.
+//! `snowcat sql` and `snowcat statement`: a request of one or more statements through the SQL API v2
+//! client, printed for people or scripts.
 //!
 //! Owns the flags of these two commands and the mapping of flags to a `StatementRequest`. Protocol work is
-//! done by `crate::sqlapi`; formatting by `output`. Errors carry Snowflake's code, SQL state and message.
+//! done by `crate::sqlapi`; formatting by `output` (one statement) and `multi` (one block per statement).
+//! Errors carry Snowflake's code, SQL state and message.
 
+mod multi;
 mod output;
 
 use std::io::IsTerminal;
@@ -17,14 +19,17 @@ pub use self::output::Format;
 pub(crate) use self::output::Printer;
 use super::connection::ConnectionArgs;
 use super::{Outcome, UsageError};
-use crate::sqlapi::{BindType, Binding, Schema, StatementRequest, StatementResponse};
+use crate::sqlapi::{BindType, Binding, Schema, StatementOutcome, StatementRequest, StatementResponse};
 use crate::tools::query::{QueryError, fetch_partition};
 
 #[derive(Debug, Args)]
 pub struct SqlArgs {
-    /// The SQL text (several statements need --param MULTI_STATEMENT_COUNT=N).
+    /// The SQL text: one statement, or several separated by `;` run as one request (one session), each
+    /// result printed in turn. MULTI_STATEMENT_COUNT is set to the number of statements unless --param sets
+    /// it.
     pub statement: String,
-    /// Submit asynchronously, print the statement handle and return without waiting.
+    /// Submit asynchronously, print the statement handle (for several statements, the parent's) and return
+    /// without waiting.
     #[arg(long = "async")]
     pub async_exec: bool,
     /// A binding KEY=TYPE:VALUE (KEY a position `1` or a name; `KEY=TYPE` alone binds NULL). Repeatable.
@@ -68,7 +73,8 @@ pub struct HandleArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum StatementCommand {
-    /// Show whether a statement still runs; if done, print its first partition.
+    /// Show whether a statement still runs; if done, print its first partition (for a request of several
+    /// statements, each statement's handle and state).
     Status(HandleArgs),
     /// Print one result partition (0-based).
     Partition {
@@ -147,7 +153,8 @@ pub(crate) fn cancel_on_ctrl_c() -> CancellationToken {
 }
 
 pub async fn run(args: SqlArgs) -> anyhow::Result<Outcome> {
-    let req = build_request(&args)?;
+    let mut req = build_request(&args)?;
+    let several = req.set_statement_count().len() > 1;
     let client = args.connection.client()?;
     let format = pick_format(args.format);
     if args.async_exec {
@@ -168,13 +175,30 @@ pub async fn run(args: SqlArgs) -> anyhow::Result<Outcome> {
         .filter(|t| !t.is_zero())
         .map_or(Duration::from_secs(7 * 86_400), |t| t + Duration::from_secs(30));
     let deadline = tokio::time::Instant::now() + wait;
-    let mut rows = client.execute(req, deadline, cancel_on_ctrl_c()).await?;
-    let mut printer = Printer::new(std::io::stdout().lock(), format, &rows.schema().clone())?;
-    while let Some(row) = rows.next().await {
-        printer.row(&row?)?;
+    let mut results = client.execute_statements(req, deadline, cancel_on_ctrl_c()).await?;
+    if !several && let Some(result) = results.next().await {
+        // One statement prints as it always has: its rows alone.
+        let mut rows = match result.outcome {
+            StatementOutcome::Rows(rows) => rows,
+            StatementOutcome::Failed(e) => return Err(e.into()),
+            StatementOutcome::NoResult | StatementOutcome::NotRun => {
+                anyhow::bail!("the statement gave no result")
+            }
+        };
+        let mut printer = Printer::new(std::io::stdout().lock(), format, &rows.schema().clone())?;
+        while let Some(row) = rows.next().await {
+            printer.row(&row?)?;
+        }
+        printer.finish()?;
+        return Ok(Outcome::Success);
     }
-    printer.finish()?;
-    Ok(Outcome::Success)
+    let total = results.len();
+    let failures = multi::print_all(&mut std::io::stdout().lock(), &mut results, format).await?;
+    match (failures.len(), format) {
+        (0, _) => Ok(Outcome::Success),
+        (_, Format::Json) => Err(anyhow::anyhow!("{}", failures.join("; "))),
+        (n, _) => Err(anyhow::anyhow!("{n} of {total} statements failed")),
+    }
 }
 
 fn print_page(schema: &Schema, rows: Vec<crate::sqlapi::Row>, format: Format) -> anyhow::Result<Outcome> {
@@ -195,10 +219,21 @@ pub async fn run_statement(cmd: StatementCommand) -> anyhow::Result<Outcome> {
                     println!("running: {} ({})", s.handle, s.message.as_deref().unwrap_or("in progress"));
                     Ok(Outcome::Success)
                 }
-                StatementResponse::Done(page) => {
-                    eprintln!("done: {} rows in {} partition(s)", page.num_rows, page.partitions.len());
-                    print_page(&page.schema, page.rows, pick_format(a.format))
-                }
+                StatementResponse::Done(page) => match &page.statement_handles {
+                    Some(children) => {
+                        eprintln!(
+                            "done: a request of {} statements; each has its own handle",
+                            children.len()
+                        );
+                        let mut out = std::io::stdout().lock();
+                        multi::print_children(&mut out, &client, children, pick_format(a.format)).await?;
+                        Ok(Outcome::Success)
+                    }
+                    None => {
+                        eprintln!("done: {} rows in {} partition(s)", page.num_rows, page.partitions.len());
+                        print_page(&page.schema, page.rows, pick_format(a.format))
+                    }
+                },
             }
         }
         StatementCommand::Partition { args: a, n } => {

@@ -2,12 +2,14 @@
 //! reports every problem by key. Reads files; must not open connections or the catalog.
 //!
 //! Loading is: read the file -> parse as a TOML table -> apply `SNOWCAT__SECTION__KEY` overrides -> refuse
-//! inline secrets (each one a problem naming its key) -> type it (`deny_unknown_fields`) -> [`validate`].
-//! Every problem found on the way is returned together, so an operator fixes a file in one pass.
+//! inline secrets (each one a problem naming its key) -> type it key by key (`typecheck`: every wrong type,
+//! bad value and unknown key, in every section) -> [`validate`] what typed. Every problem found on the way
+//! is returned together, so an operator fixes a file in one pass.
 
 mod auth;
 mod env;
 mod schema;
+mod typecheck;
 mod validate;
 
 use std::fmt;
@@ -106,75 +108,34 @@ where
     // Overrides first, so a secret injected inline through SNOWCAT__... is refused the same way.
     let mut problems = apply_overrides(&mut doc, env);
     problems.extend(refuse_inline_secrets(&mut doc));
-    let original = doc.clone();
-    match toml::Value::Table(doc).try_into::<Config>() {
-        Ok(config) => {
-            problems.extend(validate(&config));
-            if problems.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(problems)) }
-        }
-        Err(_) => {
-            problems.extend(schema_problems(&original));
+    let (config, typing, reported) = typecheck::type_leniently(&doc);
+    problems.extend(typing);
+    if let Some(config) = &config {
+        problems
+            .extend(validate(config).into_iter().filter(|p| !typecheck::already_reported(&reported, &p.key)));
+    }
+    match config {
+        Some(config) if problems.is_empty() => Ok(config),
+        _ => {
+            problems.sort_by_key(|p| file_order(&p.key));
             Err(ConfigError::Invalid(problems))
         }
     }
 }
 
-fn toml_message(e: &toml::de::Error) -> String {
-    e.to_string().trim().replace('\n', " ")
-}
-
-/// Type each section (and each account) on its own, so every section's first schema error is reported,
-/// each under its key (`accounts[1].concurrency`), not only the first error of the file.
-fn schema_problems(doc: &toml::Table) -> Vec<ConfigProblem> {
-    fn check<T: serde::de::DeserializeOwned>(
-        prefix: &str,
-        value: &toml::Value,
-        out: &mut Vec<ConfigProblem>,
-    ) {
-        if let Err(e) = value.clone().try_into::<T>() {
-            let message = toml_message(&e);
-            // toml reports the failing field as "... in `a.b`"; fold it into the key.
-            let (msg, key) = match message.rsplit_once(" in `") {
-                Some((m, rest)) => (m.to_string(), format!("{prefix}.{}", rest.trim_end_matches('`'))),
-                None => match message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')) {
-                    Some((field, _)) => (message.clone(), format!("{prefix}.{field}")),
-                    None => (message.clone(), prefix.to_string()),
-                },
-            };
-            out.push(ConfigProblem::new(&key, "", &msg));
-        }
-    }
-    let mut out = Vec::new();
-    for (section, value) in doc {
-        match section.as_str() {
-            "catalog" => check::<CatalogConfig>("catalog", value, &mut out),
-            "http" => check::<HttpConfig>("http", value, &mut out),
-            "log" => check::<LogConfig>("log", value, &mut out),
-            "retention" => check::<RetentionConfig>("retention", value, &mut out),
-            "daemon" => check::<DaemonConfig>("daemon", value, &mut out),
-            "notifications" => check::<NotificationsConfig>("notifications", value, &mut out),
-            "mcp" => check::<McpConfig>("mcp", value, &mut out),
-            "accounts" => match value {
-                toml::Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        check::<AccountConfig>(&format!("accounts[{i}]"), item, &mut out);
-                    }
-                }
-                _ => {
-                    out.push(ConfigProblem::new("accounts", "", "must be an array of tables ([[accounts]])"))
-                }
-            },
-            other => out.push(ConfigProblem::new(
-                other,
-                "",
-                "unknown section (expected catalog, http, log, retention, daemon, notifications, mcp, accounts)",
-            )),
-        }
-    }
-    if out.is_empty() {
-        out.push(ConfigProblem::new("(file)", "", "the configuration does not match the schema"));
-    }
-    out
+/// Where a key's section comes in the file's documented order (accounts by position), so problems found
+/// by typing and by validation read section by section; the order within a section is kept.
+fn file_order(key: &str) -> (usize, usize) {
+    const SECTIONS: [&str; 8] =
+        ["catalog", "http", "log", "retention", "daemon", "notifications", "mcp", "accounts"];
+    let section = key.split(['.', '[']).next().unwrap_or_default();
+    let rank = SECTIONS.iter().position(|s| *s == section).map_or(0, |i| i + 1);
+    let account = key
+        .strip_prefix("accounts[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or(0);
+    (rank, account)
 }
 
 /// Key names that would hold a secret inline, and the key to use instead.

@@ -204,10 +204,12 @@ pub struct NotificationsConfig {
     #[serde(default = "default_webhook_attempts")]
     pub webhook_attempts: u32,
     /// Object kinds to send (`database`, `schema`, `table`, `column`, `constraint`, `grant`,
-    /// `role_membership`, `future_grant`, `warehouse`); empty sends every kind.
+    /// `role_membership`, `future_grant`, `warehouse`, `view`, `dynamic_table`, `stream`, `task`, `pipe`,
+    /// `stage`, `function`, `procedure`, `sequence`); empty sends every kind.
     #[serde(default)]
     pub kinds: Vec<String>,
-    /// Severities to send (`breaking`, `security`, `additive`, `cosmetic`); empty sends every severity.
+    /// Severities to send (`breaking`, `security`, `additive`, `cosmetic`, `operational`); empty sends every
+    /// severity.
     #[serde(default)]
     pub severities: Vec<String>,
     /// Also send every grant to or revoke from the PUBLIC role, whatever `kinds` and `severities` say.
@@ -248,8 +250,8 @@ pub struct McpConfig {
     /// only one).
     #[serde(default)]
     pub account: Option<String>,
-    /// Let `snowflake_execute_query` run any single statement, not only SELECT, SHOW, DESCRIBE, WITH and
-    /// EXPLAIN. Give the account a read-only role anyway.
+    /// Let `snowflake_execute_query` run any statement, not only one SELECT, SHOW, DESCRIBE, WITH or
+    /// EXPLAIN (several statements run as one request). Give the account a read-only role anyway.
     #[serde(default)]
     pub allow_write: bool,
     /// Serve the catalog tools only: no live Snowflake tools, no Snowflake credentials used.
@@ -416,11 +418,54 @@ pub struct KindsConfig {
     /// Warehouses.
     #[serde(default = "yes")]
     pub warehouses: bool,
+    /// View and materialized view definitions (SHOW VIEWS: text, secure, materialized).
+    #[serde(default = "yes")]
+    pub view_definitions: bool,
+    /// Dynamic tables (SHOW DYNAMIC TABLES: query, target lag, warehouse, refresh mode, scheduling state).
+    #[serde(default = "yes")]
+    pub dynamic_tables: bool,
+    /// Streams (SHOW STREAMS: source, mode, stale).
+    #[serde(default = "yes")]
+    pub streams: bool,
+    /// Tasks (SHOW TASKS: schedule, warehouse, predecessors, condition, definition, state).
+    #[serde(default = "yes")]
+    pub tasks: bool,
+    /// Pipes (SHOW PIPES: definition, auto-ingest, notification channel).
+    #[serde(default = "yes")]
+    pub pipes: bool,
+    /// Stages (SHOW STAGES: URL, type, storage integration; never credentials).
+    #[serde(default = "yes")]
+    pub stages: bool,
+    /// User functions (SHOW USER FUNCTIONS, bodies from each database's INFORMATION_SCHEMA.FUNCTIONS).
+    #[serde(default = "yes")]
+    pub functions: bool,
+    /// Stored procedures (SHOW USER PROCEDURES, bodies from INFORMATION_SCHEMA.PROCEDURES).
+    #[serde(default = "yes")]
+    pub procedures: bool,
+    /// Sequences (SHOW SEQUENCES, start values from INFORMATION_SCHEMA.SEQUENCES).
+    #[serde(default = "yes")]
+    pub sequences: bool,
 }
 
 impl Default for KindsConfig {
     fn default() -> Self {
-        Self { tables: true, views: true, columns: true, constraints: true, grants: true, warehouses: true }
+        Self {
+            tables: true,
+            views: true,
+            columns: true,
+            constraints: true,
+            grants: true,
+            warehouses: true,
+            view_definitions: true,
+            dynamic_tables: true,
+            streams: true,
+            tasks: true,
+            pipes: true,
+            stages: true,
+            functions: true,
+            procedures: true,
+            sequences: true,
+        }
     }
 }
 

@@ -26,9 +26,18 @@ pub const CHANGE_KINDS: &[&str] = &[
     "role_membership",
     "future_grant",
     "warehouse",
+    "view",
+    "dynamic_table",
+    "stream",
+    "task",
+    "pipe",
+    "stage",
+    "function",
+    "procedure",
+    "sequence",
 ];
 /// Severities a change can have (the catalog's `Severity` names).
-pub const SEVERITIES: &[&str] = &["breaking", "security", "additive", "cosmetic"];
+pub const SEVERITIES: &[&str] = &["breaking", "security", "additive", "cosmetic", "operational"];
 
 /// Parse a 5-field (minute first) or 6-field (second first) cron expression.
 pub fn parse_schedule(expr: &str) -> Result<Cron, String> {

@@ -93,6 +93,8 @@ pub struct Exec<'p> {
     started: Instant,
     progress: &'p dyn Progress,
     pub statements: AtomicU64,
+    /// Statements Snowflake accepted (a result came back): none means the run never authenticated.
+    pub answered: AtomicU64,
     pub planned: AtomicU64,
     pub rows: AtomicU64,
     pub objects: AtomicU64,
@@ -130,6 +132,7 @@ impl<'p> Exec<'p> {
             started,
             progress,
             statements: AtomicU64::new(0),
+            answered: AtomicU64::new(0),
             planned: AtomicU64::new(0),
             rows: AtomicU64::new(0),
             objects: AtomicU64::new(0),
@@ -214,8 +217,17 @@ impl<'p> Exec<'p> {
         let r = self.client.execute(req, deadline, self.cancel.clone()).await;
         self.progress.update(&self.snapshot());
         match r {
-            Ok(stream) => Ok(Running { stream, exec: self, _permit: permit }),
-            Err(e) => Err(self.classify(&e)),
+            Ok(stream) => {
+                self.answered.fetch_add(1, Ordering::Relaxed);
+                Ok(Running { stream, exec: self, _permit: permit })
+            }
+            Err(e) => {
+                if matches!(e, SqlApiError::Sql { .. }) {
+                    // Snowflake ran (or refused) the statement: the credentials were accepted.
+                    self.answered.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(self.classify(&e))
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 //!
 //! Pure decisions over names; must not run statements or know about the catalog.
 
+use crate::catalog::ObjectKind;
 use crate::config::{FiltersConfig, KindsConfig};
 
 /// The databases Snowflake ships with, skipped unless asked for.
@@ -67,6 +68,23 @@ impl Filters {
     /// Tables or views are wanted (INFORMATION_SCHEMA.TABLES runs).
     pub fn wants_tables(&self) -> bool {
         self.kinds.tables || self.kinds.views || self.kinds.columns
+    }
+
+    /// Is this pipeline or code kind (`ObjectKind::PIPELINE`) crawled?
+    pub fn pipeline(&self, kind: ObjectKind) -> bool {
+        let k = &self.kinds;
+        match kind {
+            ObjectKind::View => k.view_definitions,
+            ObjectKind::DynamicTable => k.dynamic_tables,
+            ObjectKind::Stream => k.streams,
+            ObjectKind::Task => k.tasks,
+            ObjectKind::Pipe => k.pipes,
+            ObjectKind::Stage => k.stages,
+            ObjectKind::Function => k.functions,
+            ObjectKind::Procedure => k.procedures,
+            ObjectKind::Sequence => k.sequences,
+            _ => false,
+        }
     }
 
     /// Keep a table of this INFORMATION_SCHEMA `TABLE_TYPE`?

@@ -22,7 +22,7 @@ fn scope(ct: ConstraintType, db: &str, schema: Option<&str>) -> ScopeKey {
 }
 
 /// Where constraints of `db` may be recorded: the whole database, or only these schemas.
-fn areas(cov: &DbCoverage) -> Option<Result<(), Vec<&str>>> {
+pub(crate) fn areas(cov: &DbCoverage) -> Option<Result<(), Vec<&str>>> {
     match cov {
         DbCoverage::Nothing => None,
         DbCoverage::Schemas(m) if m.values().all(ScopeOutcome::is_complete) => Some(Ok(())),

@@ -5,20 +5,25 @@
 //! (constraints), `plan_usage` (ACCOUNT_USAGE grants), `exec` (concurrency, tags, errors), `map` (rows ->
 //! objects), `sink` (the catalog writer thread), `vanish` (databases/schemas gone since the last run: a drop
 //! or a revoked grant), `vanish_tables` (the same for tables and views), `filters`, `report`, `statements`
-//! (SQL text).
+//! (SQL text), `identity` (the account's name, asked of Snowflake when the caller has none), `plan_kinds` +
+//! `statements_kinds` (views' definitions, dynamic tables, streams, tasks, pipes, stages, functions,
+//! procedures, sequences).
 
 mod ctx;
 pub mod exec;
 pub mod filters;
+pub mod identity;
 mod keys;
 pub mod map;
 pub mod options;
 mod plan;
 mod plan_db;
+mod plan_kinds;
 mod plan_usage;
 pub mod report;
 pub mod sink;
 pub mod statements;
+pub mod statements_kinds;
 mod vanish;
 mod vanish_tables;
 
@@ -34,7 +39,7 @@ pub use filters::Filters;
 pub use options::{CrawlError, CrawlOptions, GrantSource, NoProgress, Progress, ProgressSnapshot};
 pub use report::{CoverageGap, RunReport};
 
-use crate::catalog::{RunCounts, RunStatus, ScopeKey, ScopeOutcome};
+use crate::catalog::{ObjectKind, RunCounts, RunStatus, ScopeKey, ScopeOutcome};
 use crate::sqlapi::{Client, Totals};
 use ctx::Ctx;
 use exec::{Exec, ExecConfig, Failure};
@@ -76,7 +81,13 @@ pub async fn crawl(
     let totals = std::sync::Arc::new(Totals::default());
     let exec = Exec::new(client.with_observer(totals.clone()), cfg, cancel, progress);
     let kinds = &opts.filters.kinds;
-    exec.plan(1 + u64::from(kinds.warehouses) + u64::from(kinds.grants) + 3 * u64::from(kinds.constraints));
+    let pipeline = ObjectKind::PIPELINE.iter().filter(|k| opts.filters.pipeline(**k)).count() as u64;
+    exec.plan(
+        1 + u64::from(kinds.warehouses)
+            + u64::from(kinds.grants)
+            + 3 * u64::from(kinds.constraints)
+            + pipeline,
+    );
     let ctx = Ctx::new(&exec, &sink, opts, previous);
     let body = run_plan(&ctx).await;
     let gaps = std::mem::take(&mut *ctx.gaps.lock().unwrap_or_else(|p| p.into_inner()));
@@ -94,6 +105,7 @@ pub async fn crawl(
         run_id: Some(sink.run_id),
         status: RunStatus::Complete,
         error: None,
+        never_authenticated: false,
         objects,
         changes: BTreeMap::new(),
         changes_by_kind: BTreeMap::new(),
@@ -109,6 +121,7 @@ pub async fn crawl(
     let stop = if exec.cancelled_by_caller() {
         Some((RunStatus::Cancelled, "cancelled".to_string()))
     } else if let Some(e) = exec.fatal_error() {
+        report.never_authenticated = exec.answered.load(Ordering::Relaxed) == 0;
         Some((RunStatus::Failed, e))
     } else {
         db_failure.map(|f| {
@@ -140,15 +153,17 @@ pub async fn crawl(
 /// The whole plan; `Ok(Some(failure))` when the database listing failed.
 async fn run_plan(ctx: &Ctx<'_>) -> Result<Option<Failure>, CrawlError> {
     let kinds = &ctx.opts.filters.kinds;
-    let (dbs, wh, gr, keys) = tokio::join!(
+    let (dbs, wh, gr, keys, pipeline) = tokio::join!(
         databases(ctx),
         async { if kinds.warehouses { plan::warehouses(ctx).await } else { Ok(()) } },
         async { if kinds.grants { plan::grants(ctx).await } else { Ok(()) } },
         async { if kinds.constraints { keys::list_account(ctx).await.map(Some) } else { Ok(None) } },
+        plan_kinds::list_account(ctx),
     );
     wh?;
     gr?;
     let keys = keys?;
+    let pipeline = pipeline?;
     let coverage = match dbs? {
         Ok(c) => c,
         Err(f) => return Ok(Some(f)),
@@ -156,6 +171,7 @@ async fn run_plan(ctx: &Ctx<'_>) -> Result<Option<Failure>, CrawlError> {
     if let Some(listed) = keys {
         keys::record(ctx, listed, &coverage).await?;
     }
+    plan_kinds::record(ctx, pipeline, &coverage).await?;
     Ok(None)
 }
 

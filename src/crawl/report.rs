@@ -30,6 +30,9 @@ pub struct RunReport {
     pub status: RunStatus,
     /// Why the run failed or was cancelled (never containing secrets).
     pub error: Option<String>,
+    /// The run stopped at authentication before Snowflake accepted a single request: nothing was listed,
+    /// so the scopes it never started are no coverage gaps worth listing.
+    pub never_authenticated: bool,
     /// Objects received this run, per kind.
     pub objects: BTreeMap<ObjectKind, u64>,
     /// Change rows recorded, per severity.
@@ -71,9 +74,15 @@ impl RunReport {
         self.gaps.iter().filter(|g| g.outcome != "filtered")
     }
 
-    /// A human summary, several lines.
+    /// A human summary, several lines (two for a run that never authenticated).
     pub fn render_text(&self) -> String {
         let mut out = String::new();
+        if self.never_authenticated {
+            let run = self.run_id.map(|r| format!(" (run {r})")).unwrap_or_default();
+            let _ = writeln!(out, "crawl {}: not authenticated, nothing listed{run}", self.status.as_str());
+            let _ = writeln!(out, "error: {}", self.error.as_deref().unwrap_or("authentication failed"));
+            return out;
+        }
         let reasons: Vec<String> = self.retries_by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
         let reasons = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join(", ")) };
         let _ = writeln!(
@@ -152,6 +161,7 @@ mod tests {
             run_id: Some(7),
             status: RunStatus::Complete,
             error: None,
+            never_authenticated: false,
             objects: BTreeMap::new(),
             changes: BTreeMap::new(),
             changes_by_kind: BTreeMap::new(),

@@ -134,7 +134,8 @@ pub const SCHEMATA_COLUMNS: &str = "CATALOG_NAME, SCHEMA_NAME, SCHEMA_OWNER, IS_
 RETENTION_TIME, CREATED, LAST_ALTERED, COMMENT";
 /// Columns read from `INFORMATION_SCHEMA.TABLES`.
 pub const TABLES_COLUMNS: &str = "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, TABLE_OWNER, TABLE_TYPE, \
-IS_TRANSIENT, CLUSTERING_KEY, ROW_COUNT, BYTES, RETENTION_TIME, CREATED, LAST_ALTERED, LAST_DDL, COMMENT";
+IS_TRANSIENT, CLUSTERING_KEY, ROW_COUNT, BYTES, RETENTION_TIME, CREATED, LAST_ALTERED, LAST_DDL, COMMENT, \
+IS_DYNAMIC, IS_ICEBERG, IS_HYBRID";
 /// Columns read from `INFORMATION_SCHEMA.COLUMNS`.
 pub const COLUMNS_COLUMNS: &str = "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, \
 COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, \
@@ -267,7 +268,7 @@ fn show_like(pattern: Option<&str>) -> String {
     pattern.map(|p| format!(" LIKE {}", literal(p))).unwrap_or_default()
 }
 
-fn show_page(limit: Option<u32>, from: Option<&str>) -> Result<String, StatementError> {
+pub(crate) fn show_page(limit: Option<u32>, from: Option<&str>) -> Result<String, StatementError> {
     let mut out = String::new();
     if let Some(n) = show_limit("limit", limit)? {
         let _ = write!(out, " LIMIT {n}");
@@ -334,6 +335,11 @@ pub fn show_warehouses(like: Option<&str>) -> String {
 }
 
 /// `SHOW ROLES` (the grant crawl's starting point).
+/// The account's own names (Snowflake's context functions): the preferred identifier is
+/// `ORGANIZATION-ACCOUNT_NAME`; the locator is the fallback when either part is missing.
+pub const ACCOUNT_IDENTITY: &str = "SELECT CURRENT_ORGANIZATION_NAME() AS ORGANIZATION, \
+    CURRENT_ACCOUNT_NAME() AS ACCOUNT_NAME, CURRENT_ACCOUNT() AS LOCATOR";
+
 pub fn show_roles() -> String {
     "SHOW ROLES".to_string()
 }

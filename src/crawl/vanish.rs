@@ -31,6 +31,8 @@ pub struct Previous {
     pub schemas: BTreeMap<String, BTreeSet<String>>,
     /// Tables and views per (database, schema): name -> INFORMATION_SCHEMA `TABLE_TYPE`.
     pub tables: BTreeMap<(String, String), BTreeMap<String, String>>,
+    /// Objects of the pipeline and code kinds per (kind, database), as `SCHEMA.NAME[(signature)]`.
+    pub kinds: BTreeMap<(ObjectKind, String), BTreeSet<String>>,
 }
 
 /// Load the previous state of `account` (blocking; call before the crawl starts writing).
@@ -40,8 +42,9 @@ pub fn load(path: &Path, account: &str) -> Result<Previous, CrawlError> {
         return Ok(prev);
     }
     let cat = Catalog::open_read_only(path)?;
-    let kinds = [ObjectKind::Database, ObjectKind::Schema, ObjectKind::Table];
-    cat.for_each_current(account, &kinds, |_, o| {
+    let mut kinds = vec![ObjectKind::Database, ObjectKind::Schema, ObjectKind::Table];
+    kinds.extend(ObjectKind::PIPELINE);
+    cat.for_each_current(account, &kinds, |key, o| {
         match o {
             Object::Database(d) => {
                 prev.databases.insert(d.name);
@@ -51,6 +54,11 @@ pub fn load(path: &Path, account: &str) -> Result<Previous, CrawlError> {
             }
             Object::Table(t) => {
                 prev.tables.entry((t.database, t.schema)).or_default().insert(t.name, t.table_type);
+            }
+            _ if ObjectKind::PIPELINE.contains(&key.kind) => {
+                let p = &key.parts;
+                let entry = prev.kinds.entry((key.kind, p[0].clone())).or_default();
+                entry.insert(format!("{}.{}{}", p[1], p[2], p[3]));
             }
             _ => {}
         }

@@ -25,7 +25,8 @@ pub struct ChangeEvent {
     /// The account's configured name.
     pub account: String,
     /// Object kind: `database`, `schema`, `table`, `column`, `constraint`, `grant`, `role_membership`,
-    /// `future_grant`, `warehouse`.
+    /// `future_grant`, `warehouse`, `view`, `dynamic_table`, `stream`, `task`, `pipe`, `stage`, `function`,
+    /// `procedure`, `sequence`.
     pub kind: String,
     /// What happened: `added`, `removed`, `modified`, `renamed`, `replaced`.
     pub change: String,
@@ -40,7 +41,8 @@ pub struct ChangeEvent {
     /// The value after (absent for `removed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
-    /// `breaking`, `security`, `additive` or `cosmetic`.
+    /// `breaking`, `security`, `additive`, `cosmetic` or `operational` (a task suspended or resumed, a
+    /// stream gone stale, a dynamic table's scheduling suspended: select these with `severities`).
     pub severity: String,
     /// For grant-like changes: the role or user receiving the privilege (used by "grants to PUBLIC").
     #[serde(default, skip_serializing_if = "Option::is_none")]

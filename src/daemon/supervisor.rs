@@ -253,6 +253,14 @@ async fn run_one(shared: Arc<Shared>, feed: Option<Arc<ChangeFeed>>, ctx: RunCon
             bounded(&change.severity, SEVERITIES),
             1,
         );
+        if change.severity == "operational" {
+            let event = crate::metrics::operational_event(change.field.as_deref(), change.after.as_ref());
+            metrics.operational_change(
+                &account,
+                bounded(&change.kind, crate::metrics::OPERATIONAL_KINDS),
+                event,
+            );
+        }
     }
     match report.status {
         RunStatus::Failed => tracing::error!(

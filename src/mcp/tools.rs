@@ -105,8 +105,9 @@ const PAGING: &str = "Answers one result partition at a time (next: snowflake_ge
 fn live_tools(allow_write: bool) -> Vec<Tool> {
     let execute = if allow_write {
         format!(
-            "Execute one SQL statement against Snowflake through the SQL API. This server runs with --allow-write: \
-             any single statement runs, writes included. {PAGING}"
+            "Execute SQL against Snowflake through the SQL API. This server runs with --allow-write: any \
+             statement runs, writes included; several statements separated by semicolons run as one request \
+             and each one's result comes in `statements`. {PAGING}"
         )
     } else {
         format!(

@@ -5,15 +5,23 @@
 //!
 //! Entry points: [`Client`] (built with [`Client::for_account`] / [`Client::for_url`]), [`StatementRequest`],
 //! [`Client::execute`] -> [`RowStream`] of [`Row`]s read by column name through [`FromCell`] / [`FromRow`].
+//!
+//! Several statements in one request: [`Client::execute_statements`]`(req, deadline, cancel) ->
+//! Result<`[`Statements`]`, SqlApiError>`, then [`Statements::next`]`() -> Option<`[`StatementResult`]`>` once
+//! per statement, in order; each result's [`StatementOutcome`] is `Rows(RowStream)` (streamed like
+//! `execute`), `Failed(SqlApiError)`, `NoResult` (ran before a failing statement; Snowflake returns nothing
+//! for it) or `NotRun`. A one-statement text gives one result, so it serves any text.
 
 mod account;
 mod client;
 mod error;
+mod multi;
 mod observe;
 mod request;
 mod response;
 mod retry;
 mod row;
+mod split;
 mod stream;
 mod token;
 mod value;
@@ -21,6 +29,7 @@ mod value;
 pub use account::{account_base_url, parse_base_url};
 pub use client::{Client, ClientBuilder, ClientConfig};
 pub use error::{Phase, SqlApiError};
+pub use multi::{MULTI_STATEMENT_COUNT, StatementOutcome, StatementResult, Statements};
 pub use observe::{NoopObserver, Observer, StatementReport, Totals, TotalsSnapshot};
 pub use request::{BindType, BindValue, Binding, StatementRequest};
 pub use response::{
@@ -29,6 +38,7 @@ pub use response::{
 };
 pub use retry::{Backoff, BackoffPolicy, RetryReason, next_retry_delay, parse_retry_after};
 pub use row::{FromCell, FromRow, Row, Schema};
+pub use split::{Piece, statements as split_statements};
 pub use stream::{ResultSet, RowStream};
 pub use token::{BoxFuture, StaticToken, Token, TokenError, TokenSource, TokenType};
 pub use value::{Cell, Column, ColumnType, parse_snowflake_json};

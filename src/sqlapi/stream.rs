@@ -178,6 +178,35 @@ enum Interrupt {
     Cancelled,
 }
 
+/// One statement's bookkeeping while it runs: its span, the byte and retry counters of its requests, and
+/// the report sent to the observer when it ends.
+struct Tracked {
+    span: tracing::Span,
+    stats: Arc<CallStats>,
+    reporter: Reporter,
+}
+
+/// A statement's outcome with its bookkeeping: the page (its handle recorded), or the error, reported as
+/// the statement's end.
+fn settle(
+    page: Result<ResultPage, (SqlApiError, Option<String>)>,
+    tracked: Tracked,
+) -> Result<(ResultPage, Tracked), SqlApiError> {
+    let Tracked { span, stats, mut reporter } = tracked;
+    match page {
+        Ok(page) => {
+            span.record("handle", page.handle.as_str());
+            reporter.report.handle = Some(page.handle.clone());
+            Ok((page, Tracked { span, stats, reporter }))
+        }
+        Err((e, handle)) => {
+            reporter.report.handle = handle.or(reporter.report.handle.take());
+            reporter.finish(e.outcome_label(), 0);
+            Err(e)
+        }
+    }
+}
+
 impl Client {
     /// Run a statement to completion and stream its rows.
     ///
@@ -186,52 +215,55 @@ impl Client {
     /// partitions ahead (`ClientConfig::prefetch`) and stops with `Cancelled` if `cancel` fires meanwhile.
     pub async fn execute(
         &self,
-        req: StatementRequest,
+        mut req: StatementRequest,
         deadline: Instant,
         cancel: CancellationToken,
     ) -> Result<RowStream, SqlApiError> {
-        let (page, reporter, stats, span) = self.start(req, deadline, &cancel).await?;
-        let rest = self.partition_stream(&page, stats, span);
-        Ok(RowStream {
-            handle: page.handle,
-            schema: page.schema,
-            num_rows: page.num_rows,
-            stats: page.stats,
-            statement_handles: page.statement_handles,
-            current: page.rows.into_iter(),
-            rest,
-            cancel,
-            report: Some(reporter),
-        })
+        req.async_exec = true;
+        let tracked = self.track(req.kind_label(), req.request_id.to_string());
+        let page = self
+            .run_to_completion(&req, deadline, &cancel, &tracked.stats)
+            .instrument(tracked.span.clone())
+            .await;
+        self.rows_of(page, tracked, cancel)
     }
 
-    /// Run a statement to completion like [`Client::execute`] (async submit, polling, a cancel on deadline
-    /// or cancellation) and return its first answer: the metadata and partition 0 only. Later partitions
-    /// are left on the server for [`Client::partition`]; an agent pages through them itself.
-    pub async fn first_page(
+    /// The rows of a statement submitted earlier (a child of a multi-statement request), by its handle:
+    /// polled until done like [`Client::execute`], then streamed the same way. `request_id` is the
+    /// submission's, for the report.
+    pub(crate) async fn result_of(
         &self,
-        req: StatementRequest,
+        handle: &str,
+        kind: String,
+        request_id: String,
+        null_string_is_null: bool,
         deadline: Instant,
         cancel: CancellationToken,
-    ) -> Result<ResultPage, SqlApiError> {
-        let (page, reporter, _, _) = self.start(req, deadline, &cancel).await?;
-        reporter.finish("ok", page.rows.len() as u64);
-        Ok(page)
+    ) -> Result<RowStream, SqlApiError> {
+        let mut tracked = self.track(kind, request_id);
+        tracked.span.record("handle", handle);
+        tracked.reporter.report.handle = Some(handle.to_string());
+        let page = async {
+            let interrupted = interruption(deadline, &cancel);
+            tokio::pin!(interrupted);
+            self.poll_until_done(
+                handle.to_string(),
+                null_string_is_null,
+                false,
+                &mut interrupted,
+                &tracked.stats,
+            )
+            .await
+        }
+        .instrument(tracked.span.clone())
+        .await;
+        self.rows_of(page, tracked, cancel)
     }
 
-    /// Submit and poll to completion, with the statement's span and report started.
-    async fn start(
-        &self,
-        mut req: StatementRequest,
-        deadline: Instant,
-        cancel: &CancellationToken,
-    ) -> Result<(ResultPage, Reporter, Arc<CallStats>, tracing::Span), SqlApiError> {
-        req.async_exec = true;
-        let kind = req.kind_label();
-        let request_id = req.request_id.to_string();
+    fn track(&self, kind: String, request_id: String) -> Tracked {
         let span = tracing::info_span!("sql_statement", kind = %kind, request_id = %request_id, handle = tracing::field::Empty);
         let stats = Arc::new(CallStats::default());
-        let mut reporter = Reporter {
+        let reporter = Reporter {
             client: self.clone(),
             report: StatementReport {
                 kind,
@@ -247,18 +279,49 @@ impl Client {
             started: Instant::now(),
             stats: stats.clone(),
         };
-        let page = self.run_to_completion(&req, deadline, cancel, &stats).instrument(span.clone()).await;
-        let page = match page {
-            Ok(p) => p,
-            Err((e, handle)) => {
-                reporter.report.handle = handle;
-                reporter.finish(e.outcome_label(), 0);
-                return Err(e);
-            }
-        };
-        span.record("handle", page.handle.as_str());
-        reporter.report.handle = Some(page.handle.clone());
-        Ok((page, reporter, stats, span))
+        Tracked { span, stats, reporter }
+    }
+
+    /// Run a statement to completion like [`Client::execute`] (async submit, polling, a cancel on deadline
+    /// or cancellation) and return its first answer: the metadata and partition 0 only. Later partitions
+    /// stay on the server for [`Client::partition`]; an agent pages through them itself.
+    pub async fn first_page(
+        &self,
+        mut req: StatementRequest,
+        deadline: Instant,
+        cancel: CancellationToken,
+    ) -> Result<ResultPage, SqlApiError> {
+        req.async_exec = true;
+        let tracked = self.track(req.kind_label(), req.request_id.to_string());
+        let page = self
+            .run_to_completion(&req, deadline, &cancel, &tracked.stats)
+            .instrument(tracked.span.clone())
+            .await;
+        let (page, tracked) = settle(page, tracked)?;
+        tracked.reporter.finish("ok", page.rows.len() as u64);
+        Ok(page)
+    }
+
+    /// A finished statement's first page as a row stream (or its error, reported as the statement's end).
+    fn rows_of(
+        &self,
+        page: Result<ResultPage, (SqlApiError, Option<String>)>,
+        tracked: Tracked,
+        cancel: CancellationToken,
+    ) -> Result<RowStream, SqlApiError> {
+        let (page, Tracked { span, stats, reporter }) = settle(page, tracked)?;
+        let rest = self.partition_stream(&page, stats, span);
+        Ok(RowStream {
+            handle: page.handle,
+            schema: page.schema,
+            num_rows: page.num_rows,
+            stats: page.stats,
+            statement_handles: page.statement_handles,
+            current: page.rows.into_iter(),
+            rest,
+            cancel,
+            report: Some(reporter),
+        })
     }
 
     /// [`Client::execute`] and collect every row (for small results such as SHOW output).
@@ -306,12 +369,7 @@ impl Client {
         cancel: &CancellationToken,
         stats: &CallStats,
     ) -> Result<ResultPage, (SqlApiError, Option<String>)> {
-        let interrupted = async {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => Interrupt::Deadline,
-                _ = cancel.cancelled() => Interrupt::Cancelled,
-            }
-        };
+        let interrupted = interruption(deadline, cancel);
         tokio::pin!(interrupted);
         if cancel.is_cancelled() || Instant::now() >= deadline {
             let why = if cancel.is_cancelled() { Interrupt::Cancelled } else { Interrupt::Deadline };
@@ -327,29 +385,45 @@ impl Client {
             }
             r = &mut submit => r.map_err(|e| (e, None))?,
         };
-        let mut status = match submitted {
+        let status = match submitted {
             StatementResponse::Done(page) => return Ok(page),
             StatementResponse::Running(s) => s,
         };
         tracing::Span::current().record("handle", status.handle.as_str());
+        self.poll_until_done(status.handle, !req.nullable, true, &mut interrupted, stats).await
+    }
+
+    /// Poll `handle` with backoff (waiting before the first poll when `wait_first`) until it is done; on
+    /// deadline or cancellation send a cancel. Errors carry the handle.
+    async fn poll_until_done(
+        &self,
+        handle: String,
+        null_string_is_null: bool,
+        wait_first: bool,
+        interrupted: &mut Pin<&mut impl Future<Output = Interrupt>>,
+        stats: &CallStats,
+    ) -> Result<ResultPage, (SqlApiError, Option<String>)> {
         let mut backoff = self.inner.config.poll.start();
+        let mut wait = wait_first;
         loop {
-            let handle = status.handle.clone();
             let step = async {
-                tokio::time::sleep(backoff.next_delay()).await;
-                self.status_with(&handle, !req.nullable, stats).await
+                if wait {
+                    tokio::time::sleep(backoff.next_delay()).await;
+                }
+                self.status_with(&handle, null_string_is_null, stats).await
             };
             let polled = tokio::select! {
                 biased;
-                why = &mut interrupted => {
+                why = interrupted.as_mut() => {
                     self.cancel_quietly(&handle).await;
                     return Err((interrupt_error(why, Phase::Poll, Some(handle.clone())), Some(handle)));
                 }
                 r = step => r,
             };
+            wait = true;
             match polled {
                 Ok(StatementResponse::Done(page)) => return Ok(page),
-                Ok(StatementResponse::Running(s)) => status = s,
+                Ok(StatementResponse::Running(_)) => {}
                 Err(e) => return Err((e, Some(handle))),
             }
         }
@@ -383,6 +457,14 @@ impl Client {
             Ok(Err(e)) => tracing::warn!(handle, error = %e, "cancel failed"),
             Err(_) => tracing::warn!(handle, "cancel timed out"),
         }
+    }
+}
+
+/// Resolves when `deadline` passes or `cancel` fires, saying which.
+async fn interruption(deadline: Instant, cancel: &CancellationToken) -> Interrupt {
+    tokio::select! {
+        _ = tokio::time::sleep_until(deadline) => Interrupt::Deadline,
+        _ = cancel.cancelled() => Interrupt::Cancelled,
     }
 }
 

@@ -291,6 +291,20 @@ mod tests {
     }
 
     #[test]
+    fn statement_counts_agree_with_the_clients_splitter() {
+        for text in [
+            "SELECT 1",
+            "SELECT 1; SELECT 2;",
+            "SELECT ';' -- ;\n; /* ; */ SELECT \"a;b\"",
+            "CREATE FUNCTION f() RETURNS INT AS $$ 1; 2 $$; SELECT f()",
+            "SELECT 'it''s; \\'; x'; ;; SELECT 2",
+        ] {
+            let ours = count_statements(text).unwrap();
+            assert_eq!(ours, crate::sqlapi::split_statements(text).len(), "{text}");
+        }
+    }
+
+    #[test]
     fn nested_comments_are_read_the_conservative_way() {
         // Ending the comment at the first */ shows more text to the checks, never less.
         assert_eq!(refused("/* /* */ SELECT 1; DROP TABLE t; /* */"), GuardError::MultipleStatements(2));

@@ -14,6 +14,7 @@ pub mod page;
 pub mod params;
 pub mod query;
 pub mod result;
+pub mod textdiff;
 
 pub use params::ParamError;
 

@@ -15,11 +15,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::guard::{self, GuardError};
 use super::metadata::MetadataTool;
+use super::page::{self, PAGE_BYTES};
 use super::params::ParamError;
-pub use super::result::{CancelAnswer, NextCall, QueryAnswer, ResultColumn};
-use super::result::{answer, running};
+pub use super::result::{CancelAnswer, NextCall, QueryAnswer, ResultColumn, StatementAnswer};
+use super::result::{answer, many, running};
 use crate::sqlapi::{
-    BindType, BindValue, Binding, Client, ResultPage, Row, SqlApiError, StatementRequest, StatementResponse,
+    BindType, BindValue, Binding, Client, MULTI_STATEMENT_COUNT, ResultPage, Row, SqlApiError,
+    StatementOutcome, StatementRequest, StatementResponse,
 };
 
 /// `snowflake_execute_query`.
@@ -96,7 +98,7 @@ pub struct Live {
     /// Role and warehouse used when a call names none (the account's configured ones).
     pub role: Option<String>,
     pub warehouse: Option<String>,
-    /// Let `snowflake_execute_query` run any single statement.
+    /// Let `snowflake_execute_query` run any statement, several as one request.
     pub allow_write: bool,
     /// The longest a synchronous call waits for its statement (less when the call's `timeout` ends sooner).
     pub wait: Duration,
@@ -181,12 +183,17 @@ impl Live {
 
     /// The request `snowflake_execute_query` sends, after the read-only guard and parameter checks.
     pub fn execute_request(&self, args: &ExecuteQuery) -> Result<StatementRequest, QueryError> {
-        if self.allow_write {
-            // One statement per request until the client returns one result per statement.
-            guard::check_single(&args.statement)?;
+        // Read-only: one read statement. With writes allowed, any text: several statements run as one
+        // request (one session), each counted here so Snowflake runs exactly that many.
+        let count = if self.allow_write {
+            match guard::count_statements(&args.statement)? {
+                0 => return Err(GuardError::Empty.into()),
+                n => n,
+            }
         } else {
             guard::check_read_only(&args.statement)?;
-        }
+            1
+        };
         let mut req = self.request(args.statement.clone(), &args.role, &args.warehouse);
         req.database = args.database.clone();
         req.schema = args.schema.clone();
@@ -202,17 +209,15 @@ impl Live {
                 .ok_or_else(|| param("parameters", format!("{key:?} must be a string, number or boolean")))?;
             req.parameters.insert(key.to_ascii_uppercase(), text);
         }
-        match req.parameters.get("MULTI_STATEMENT_COUNT").map(String::as_str) {
-            None | Some("1") => {}
-            Some(n) => {
-                return Err(param(
-                    "parameters",
-                    format!("MULTI_STATEMENT_COUNT {n} is refused: one statement per request"),
-                )
-                .into());
+        let count = count.to_string();
+        match req.parameters.get(MULTI_STATEMENT_COUNT) {
+            Some(n) if *n != count => {
+                let message =
+                    format!("{MULTI_STATEMENT_COUNT} {n} is refused: the statement text holds {count}");
+                return Err(param("parameters", message).into());
             }
-        }
-        req.parameters.insert("MULTI_STATEMENT_COUNT".into(), "1".into());
+            _ => req.parameters.insert(MULTI_STATEMENT_COUNT.into(), count),
+        };
         req.parameters
             .entry("QUERY_TAG".into())
             .or_insert_with(|| "snowcat:mcp:snowflake_execute_query".into());
@@ -237,15 +242,61 @@ impl Live {
             req.async_exec = true;
             return Ok(match self.client.submit(&req).await? {
                 StatementResponse::Running(s) => running(&s.handle, s.message),
-                StatementResponse::Done(p) => answer(&p, &p.rows, 0, None),
+                StatementResponse::Done(p) => answer(&p, &p.rows, 0, None, PAGE_BYTES),
             });
         }
         let wait = args
             .timeout
             .filter(|t| *t > 0)
             .map_or(self.wait, |t| self.wait.min(Duration::from_secs(t) + Duration::from_secs(30)));
-        let page = self.client.first_page(req, tokio::time::Instant::now() + wait, cancel).await?;
-        Ok(answer(&page, &page.rows, 0, None))
+        let deadline = tokio::time::Instant::now() + wait;
+        if req.parameters.get(MULTI_STATEMENT_COUNT).is_some_and(|n| n != "1") {
+            return self.execute_many(req, deadline, cancel).await;
+        }
+        let page = self.client.first_page(req, deadline, cancel).await?;
+        Ok(answer(&page, &page.rows, 0, None, PAGE_BYTES))
+    }
+
+    /// Several statements as one request: one answer per statement (its first partition, the page budget
+    /// shared among them), under the parent's.
+    async fn execute_many(
+        &self,
+        req: StatementRequest,
+        deadline: tokio::time::Instant,
+        cancel: CancellationToken,
+    ) -> Result<QueryAnswer, QueryError> {
+        let mut results = self.client.execute_statements(req, deadline, cancel).await?;
+        let budget = (PAGE_BYTES / results.len().max(1)).max(1024);
+        let mut statements = Vec::with_capacity(results.len());
+        while let Some(r) = results.next().await {
+            let (status, message, result) = match r.outcome {
+                StatementOutcome::Rows(rows) => {
+                    // Partition 0 again by its handle, with the metadata a page needs.
+                    let handle = rows.handle().to_string();
+                    drop(rows);
+                    match fetch_partition(&self.client, &handle, 0).await {
+                        Ok((page, rows)) => ("succeeded", None, Some(answer(&page, &rows, 0, None, budget))),
+                        Err(e) => ("failed", Some(e.to_string()), None),
+                    }
+                }
+                StatementOutcome::Failed(e) => ("failed", Some(e.to_string()), None),
+                StatementOutcome::NoResult => (
+                    "no_result",
+                    Some("it ran, but a later statement failed: Snowflake keeps no result".into()),
+                    None,
+                ),
+                StatementOutcome::NotRun => ("not_run", Some("an earlier statement failed".into()), None),
+            };
+            let statement = r.text.map(|t| page::cut(&t).unwrap_or(t));
+            statements.push(StatementAnswer {
+                index: r.index,
+                statement,
+                status: status.into(),
+                message,
+                result,
+            });
+        }
+        Ok(many(results.parent_handle(), statements))
     }
 
     /// A metadata tool, run live: its first partition.
@@ -262,7 +313,7 @@ impl Live {
             .kind(tool.cli_name().replace('-', "_"))
             .parameter("QUERY_TAG", format!("snowcat:mcp:{}", tool.connector_name()));
         let page = self.client.first_page(req, tokio::time::Instant::now() + self.wait, cancel).await?;
-        Ok(answer(&page, &page.rows, 0, Some(sql)))
+        Ok(answer(&page, &page.rows, 0, Some(sql), PAGE_BYTES))
     }
 
     /// `snowflake_get_query_status`: still running, or done with its first partition.
@@ -270,7 +321,7 @@ impl Live {
         check_request_id(&args.request_id)?;
         Ok(match self.client.status(check_handle(&args.statement_handle)?).await? {
             StatementResponse::Running(s) => running(&s.handle, s.message),
-            StatementResponse::Done(p) => answer(&p, &p.rows, 0, None),
+            StatementResponse::Done(p) => answer(&p, &p.rows, 0, None, PAGE_BYTES),
         })
     }
 
@@ -279,7 +330,7 @@ impl Live {
         check_request_id(&args.request_id)?;
         let n = args.partition;
         let (page, rows) = fetch_partition(&self.client, check_handle(&args.statement_handle)?, n).await?;
-        Ok(answer(&page, &rows, n, None))
+        Ok(answer(&page, &rows, n, None, PAGE_BYTES))
     }
 
     /// `snowflake_cancel_query`.
@@ -360,14 +411,19 @@ mod tests {
         assert!(e.to_string().contains("DROP is not allowed in read-only mode"), "{e}");
         let write = live(true);
         assert!(write.execute_request(&args(json!({"statement": "drop table t"}))).is_ok());
-        let e = write.execute_request(&args(json!({"statement": "select 1; select 2"}))).unwrap_err();
+        let two = write.execute_request(&args(json!({"statement": "create role a; select 2;"}))).unwrap();
+        assert_eq!(two.parameters["MULTI_STATEMENT_COUNT"], "2", "counted for Snowflake");
+        let e = live(false).execute_request(&args(json!({"statement": "select 1; select 2"}))).unwrap_err();
         assert!(e.to_string().contains("2 statements"), "{e}");
         let e = write
             .execute_request(&args(
                 json!({"statement": "select 1", "parameters": {"MULTI_STATEMENT_COUNT": 0}}),
             ))
             .unwrap_err();
-        assert!(e.to_string().contains("MULTI_STATEMENT_COUNT 0 is refused"), "{e}");
+        assert!(
+            e.to_string().contains("MULTI_STATEMENT_COUNT 0 is refused: the statement text holds 1"),
+            "{e}"
+        );
         let e = write.execute_request(&args(json!({"statement": "select 1", "retry": true}))).unwrap_err();
         assert!(e.to_string().contains("retry needs request_id"), "{e}");
         let e =

@@ -61,6 +61,30 @@ pub struct QueryAnswer {
     /// Rows changed, for DML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<Value>,
+    /// The handles of a multi-statement request's statements (ask each for its status).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_handles: Option<Vec<String>>,
+    /// Each statement of a multi-statement request (`--allow-write` only), in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<Vec<StatementAnswer>>,
+}
+
+/// One statement of a multi-statement request.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StatementAnswer {
+    /// 1-based position in the request (absent when Snowflake's error does not say which one failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    /// The statement's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// `succeeded`, `failed`, `no_result` (it ran, but a later statement failed) or `not_run`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Its first partition, when it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<QueryAnswer>,
 }
 
 /// The answer of `snowflake_cancel_query`.
@@ -103,13 +127,34 @@ pub(super) fn running(handle: &str, message: Option<String>) -> QueryAnswer {
         truncated_values: 0,
         next: None,
         stats: None,
+        statement_handles: None,
+        statements: None,
     }
 }
 
-/// Partition `partition` of `page`'s result (its `rows`), cut to the page budget.
-pub(super) fn answer(page: &ResultPage, rows: &[Row], partition: u64, sql: Option<String>) -> QueryAnswer {
+/// The answer of a multi-statement request: its parent's handle and one answer per statement.
+pub(super) fn many(parent: &str, statements: Vec<StatementAnswer>) -> QueryAnswer {
+    let failed = statements.iter().filter(|s| s.status != "succeeded").count();
+    let message = format!("{} statements, {failed} without a result; see statements", statements.len());
+    QueryAnswer {
+        status: if failed == 0 { "succeeded" } else { "failed" }.into(),
+        statement_handle: parent.to_string(),
+        message: Some(message),
+        statements: Some(statements),
+        ..running(parent, None)
+    }
+}
+
+/// Partition `partition` of `page`'s result (its `rows`), cut to `budget` bytes.
+pub(super) fn answer(
+    page: &ResultPage,
+    rows: &[Row],
+    partition: u64,
+    sql: Option<String>,
+    budget: usize,
+) -> QueryAnswer {
     let partitions = page.partitions.len().max(1) as u64;
-    let kept = page::rows_page(rows, PAGE_BYTES);
+    let kept = page::rows_page(rows, budget);
     let next = (partition + 1 < partitions).then(|| NextCall {
         tool: "snowflake_get_query_partition".into(),
         arguments: json!({"statement_handle": page.handle, "partition": partition + 1})
@@ -139,6 +184,8 @@ pub(super) fn answer(page: &ResultPage, rows: &[Row], partition: u64, sql: Optio
         truncated_values: kept.truncated_values as u64,
         next,
         stats: page.stats.clone(),
+        statement_handles: page.statement_handles.clone(),
+        statements: None,
     }
 }
 
@@ -153,6 +200,21 @@ impl super::Answer for QueryAnswer {
     fn text(&self) -> String {
         if self.status == "running" {
             return format!("statement {} is running", self.statement_handle);
+        }
+        if let Some(statements) = &self.statements {
+            let mut out =
+                format!("request {}: {}", self.statement_handle, self.message.as_deref().unwrap_or(""));
+            for s in statements {
+                let index = s.index.map_or("?".to_string(), |i| i.to_string());
+                out.push_str(&format!("\n[{index}] {}: {}", s.status, s.statement.as_deref().unwrap_or("")));
+                if let Some(m) = &s.message {
+                    out.push_str(&format!("\n{m}"));
+                }
+                if let Some(r) = &s.result {
+                    out.push_str(&format!("\n{}", r.text()));
+                }
+            }
+            return out;
         }
         let mut head = format!(
             "statement {}: {} row(s) in {} partition(s); partition {} has {} here",

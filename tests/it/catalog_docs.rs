@@ -125,7 +125,15 @@ fn every_docs_example_runs_and_answers_correctly() {
     let ex = examples();
     assert_eq!(
         ex.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["breaking_this_week", "coverage", "dangling_fks", "last_24h", "tables_without_pk", "who_can_read"]
+        [
+            "breaking_this_week",
+            "coverage",
+            "dangling_fks",
+            "last_24h",
+            "stopped_pipelines",
+            "tables_without_pk",
+            "who_can_read"
+        ]
     );
 
     // Only run 2 is within 24 h: OLD_TABLE, its column and PK removed, NOTE narrowed, ORDERS commented.
@@ -209,7 +217,7 @@ fn every_documented_view_exists_with_its_documented_columns() {
         ),
         (
             "current_tables",
-            "account_name database_name schema_name table_name table_type owner comment created last_ddl clustering_key retention_time is_transient is_secure view_definition row_count bytes last_altered since_run",
+            "account_name database_name schema_name table_name table_type owner comment created last_ddl clustering_key retention_time is_transient is_secure view_definition is_dynamic is_iceberg is_hybrid row_count bytes last_altered since_run",
         ),
         (
             "current_columns",
@@ -234,6 +242,42 @@ fn every_documented_view_exists_with_its_documented_columns() {
         (
             "current_warehouses",
             "account_name name size type auto_suspend auto_resume min_cluster_count max_cluster_count scaling_policy resource_monitor enable_query_acceleration owner comment created_on state running queued started_clusters since_run",
+        ),
+        (
+            "current_views",
+            "account_name database_name schema_name view_name text text_hidden is_secure is_materialized owner comment created since_run",
+        ),
+        (
+            "current_dynamic_tables",
+            "account_name database_name schema_name table_name text target_lag warehouse refresh_mode cluster_by owner comment created scheduling_state row_count bytes data_timestamp last_suspended_on since_run",
+        ),
+        (
+            "current_streams",
+            "account_name database_name schema_name stream_name source source_type type mode owner comment created stale stale_after invalid_reason since_run",
+        ),
+        (
+            "current_tasks",
+            "account_name database_name schema_name task_name state schedule warehouse predecessors condition definition allow_overlapping_execution error_integration owner comment created last_committed_on last_suspended_on last_suspended_reason since_run",
+        ),
+        (
+            "current_pipes",
+            "account_name database_name schema_name pipe_name definition auto_ingest notification_channel integration pattern error_integration owner comment created since_run",
+        ),
+        (
+            "current_stages",
+            "account_name database_name schema_name stage_name url type cloud storage_integration has_credentials has_encryption_key directory_enabled owner comment created since_run",
+        ),
+        (
+            "current_functions",
+            "account_name database_name schema_name function_name signature return_type language body body_hidden is_secure is_table_function comment created since_run",
+        ),
+        (
+            "current_procedures",
+            "account_name database_name schema_name procedure_name signature return_type language body body_hidden is_secure comment created since_run",
+        ),
+        (
+            "current_sequences",
+            "account_name database_name schema_name sequence_name start_value start_hidden increment ordered owner comment created next_value since_run",
         ),
     ] {
         let stmt = conn.prepare(&format!("SELECT * FROM {view}")).unwrap();
@@ -266,7 +310,8 @@ fn cli_commands_read_the_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     let out = snowcat(&path, &["migrate"]).success().get_output().stdout.clone();
-    assert!(String::from_utf8_lossy(&out).contains("schema version 2"));
+    let version = format!("schema version {}", snowcat::catalog::store::supported_version());
+    assert!(String::from_utf8_lossy(&out).contains(&version));
     populate(&path);
 
     let out = snowcat(&path, &["runs"]).success().get_output().stdout.clone();
@@ -334,4 +379,29 @@ fn a_newer_catalog_is_refused_with_a_clear_message() {
     assert!(String::from_utf8_lossy(&out).contains("newer than this snowcat"));
     snowcat(&path, &["migrate"]).failure();
     snowcat(&dir.path().join("missing.db"), &["runs"]).failure().code(2);
+}
+
+/// The `stopped_pipelines` example finds a suspended task and a stale stream (volatile state).
+#[test]
+fn the_stopped_pipelines_example_finds_suspended_tasks_and_stale_streams() {
+    use snowcat::catalog::{
+        Catalog, Object, ObjectKind, RunCounts, RunStatus, ScopeKey, Stream, StreamStats, Task,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut cat = Catalog::open(&path).unwrap();
+    let mut w = cat.begin_run("acct").unwrap();
+    let place = |n: &str| ("D".to_string(), "S".to_string(), n.to_string());
+    let (database, schema, name) = place("NIGHTLY");
+    let task = Task { database, schema, name, state: Some("suspended".into()), ..Task::default() };
+    let (database, schema, name) = place("CHANGES");
+    let stats = StreamStats { stale: Some(true), ..StreamStats::default() };
+    let stream = Stream { database, schema, name, stats, ..Stream::default() };
+    let scope = |kind| ScopeKey::Kind { kind, database: Some("D".into()), schema: None };
+    w.put(&scope(ObjectKind::Task), [Object::Task(task)]).unwrap();
+    w.put(&scope(ObjectKind::Stream), [Object::Stream(stream)]).unwrap();
+    w.commit(RunStatus::Complete, RunCounts::default()).unwrap();
+    drop(cat);
+    let rows = run_query(&path, &examples()["stopped_pipelines"]);
+    assert_eq!(rows, [["stream", "D.S.CHANGES", "stale"], ["task", "D.S.NIGHTLY", "suspended"]]);
 }

@@ -212,6 +212,7 @@ pub fn scopes_for(objects: &[Object]) -> Vec<ScopeRun> {
                 schema: (!p[1].is_empty()).then(|| p[1].clone()),
             },
             Object::Warehouse(_) => ScopeKey::Warehouses,
+            o => ScopeKey::Kind { kind: o.kind(), database: Some(p[0].clone()), schema: None },
         };
         m.entry(scope).or_default().push(o.clone());
     }

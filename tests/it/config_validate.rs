@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-fn snowcat() -> Command {
+/// The binary with no config file and no `SNOWCAT__` overrides from the test's own environment.
+pub(crate) fn snowcat() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("snowcat"));
     cmd.env_remove("SNOWCAT_CONFIG");
     for (k, _) in std::env::vars() {

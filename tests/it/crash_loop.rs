@@ -27,9 +27,16 @@ fn crawl_cmd(url: &str, token: &Path, catalog: &Path) -> Command {
     c
 }
 
-/// The current snapshot's keys; without a config file the CLI labels the account by its URL.
-fn keys(catalog: &Path, url: &str) -> BTreeSet<ObjectKey> {
-    Catalog::open(catalog).unwrap().snapshot(url, None).unwrap().iter().map(Object::key).collect()
+/// The current snapshot's keys; without a config file or --account the CLI records the account under the
+/// name the emulator gives (`CURRENT_ORGANIZATION_NAME()-CURRENT_ACCOUNT_NAME()`).
+fn keys(catalog: &Path) -> BTreeSet<ObjectKey> {
+    Catalog::open(catalog)
+        .unwrap()
+        .snapshot("snowcat-emulator", None)
+        .unwrap()
+        .iter()
+        .map(Object::key)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -53,7 +60,7 @@ async fn sigkill_at_random_moments_never_corrupts_the_catalog() {
     .unwrap();
     assert_eq!(status.code(), Some(0), "clean crawl");
     let clean_ms = started.elapsed().as_millis().max(200) as u64;
-    let clean = keys(&catalog, &url);
+    let clean = keys(&catalog);
     assert!(clean.len() > 9_000, "{} objects", clean.len());
 
     // xorshift, seeded from the clock: a different set of moments on every run of the suite.
@@ -71,7 +78,7 @@ async fn sigkill_at_random_moments_never_corrupts_the_catalog() {
         let _ = child.kill(); // SIGKILL; it may already have finished.
         let _ = child.wait();
         integrity_ok(&catalog);
-        assert_eq!(keys(&catalog, &url), clean, "snapshot changed after a kill at {at:?}");
+        assert_eq!(keys(&catalog), clean, "snapshot changed after a kill at {at:?}");
     }
 
     // The next run completes normally and agrees.
@@ -83,6 +90,6 @@ async fn sigkill_at_random_moments_never_corrupts_the_catalog() {
     .unwrap();
     assert_eq!(status.code(), Some(0), "crawl after kills at {kills:?}");
     integrity_ok(&catalog);
-    assert_eq!(keys(&catalog, &url), clean);
+    assert_eq!(keys(&catalog), clean);
     emu.shutdown().await;
 }

@@ -1,5 +1,6 @@
-//! The statement plan against generated accounts: the count stays within `6 + 3 x databases + 3 x roles`
-//! (plus the visibility check), SHOW pagination past the cap, and the 090030 split down to table batches.
+//! The statement plan against generated accounts: the count is `15 + 6 x databases + 3 x roles` (plus the
+//! visibility check), SHOW pagination past the cap, the 090030 split down to table batches, and the
+//! pipeline kinds' fallback from one account-wide SHOW to per-database and per-schema listings.
 
 use crate::crawl_support::*;
 use snowcat::catalog::{ObjectKind, RunStatus};
@@ -36,7 +37,17 @@ async fn statement_count_follows_the_plan_for_several_sizes() {
         assert_eq!(count_like(&stmts, "SHOW FUTURE GRANTS TO ROLE"), roles);
         // Every generated schema has tables, so no visibility check is needed.
         assert_eq!(count_like(&stmts, "SCHEMATA"), 0);
-        assert_eq!(stmts.len(), 6 + 3 * d + 3 * roles, "{stmts:#?}");
+        // One account-wide SHOW per pipeline kind; details once per database holding the kind.
+        for show in ["VIEWS", "DYNAMIC TABLES", "STREAMS", "TASKS", "PIPES", "STAGES", "USER FUNCTIONS"] {
+            assert_eq!(count_like(&stmts, &format!("SHOW {show} IN ACCOUNT")), 1, "{show}");
+        }
+        for show in ["USER PROCEDURES", "SEQUENCES"] {
+            assert_eq!(count_like(&stmts, &format!("SHOW {show} IN ACCOUNT")), 1, "{show}");
+        }
+        for view in ["FUNCTIONS", "PROCEDURES", "SEQUENCES"] {
+            assert_eq!(count_like(&stmts, &format!("INFORMATION_SCHEMA.{view}")), d, "{view}");
+        }
+        assert_eq!(stmts.len(), 15 + 6 * d + 3 * roles, "{stmts:#?}");
         assert_eq!(report.statements as usize, stmts.len());
         let objects = snapshot(&dir.path().join("c.db"));
         assert_eq!(count(&objects, ObjectKind::Database), d);
@@ -141,4 +152,52 @@ async fn the_crawl_future_is_send_so_the_daemon_can_spawn_it() {
         tokio_util::sync::CancellationToken::new(),
     ));
     assert_eq!(fut.await.unwrap().status, RunStatus::Complete);
+}
+
+/// More than 10,000 sequences (SHOW SEQUENCES truncates silently) and tasks (SHOW TASKS fails without
+/// LIMIT): the account-wide listings reach the cap, each database is listed on its own, and every object
+/// is recorded; a database still at the cap goes per schema (tasks paged with LIMIT ... FROM).
+#[tokio::test]
+async fn more_than_ten_thousand_objects_of_a_kind_crawl_through_the_fallback() {
+    let mut account = generated(2, 2, 1, 1);
+    snowflake_emulator::generate::add_sequences_and_tasks(&mut account, 2_600);
+    let per_kind = 2 * 2 * 2_601;
+    assert!(per_kind > 10_000);
+    let emu = start(account.clone(), 10_000, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = CrawlOptions::default();
+    opts.filters.kinds.grants = false;
+    let report = crawl(&emu, &dir.path().join("c.db"), &opts).await;
+    assert_eq!(report.status, RunStatus::Complete, "{}", report.render_text());
+    let objects = snapshot(&dir.path().join("c.db"));
+    assert_eq!(count(&objects, ObjectKind::Sequence), per_kind);
+    assert_eq!(count(&objects, ObjectKind::Task), per_kind);
+    let stmts = statements(&emu);
+    assert_eq!(count_like(&stmts, "SHOW TASKS IN ACCOUNT LIMIT 10000"), 1);
+    assert_eq!(count_like(&stmts, "SHOW SEQUENCES IN ACCOUNT"), 1);
+    assert_eq!(count_like(&stmts, "SHOW TASKS IN DATABASE"), 2);
+    assert_eq!(count_like(&stmts, "SHOW SEQUENCES IN DATABASE"), 2);
+
+    // A cap of 2,000 rows: each database (5,202 of each kind) is at the cap too, so schemas (2,601) are
+    // listed one by one; tasks page past 2,000 with FROM, sequences (no LIMIT) are truncated, and a
+    // truncated listing removes nothing.
+    let emu = start(account, 2_000, None).await;
+    let opts = CrawlOptions { show_limit: 2_000, ..opts };
+    let report = crawl(&emu, &dir.path().join("c.db"), &opts).await;
+    assert_eq!(report.status, RunStatus::Partial, "{}", report.render_text());
+    let gaps: Vec<_> = report.missing().map(|g| (g.scope.as_str(), g.outcome.as_str())).collect();
+    assert!(
+        !gaps.is_empty() && gaps.iter().all(|(s, o)| s.starts_with("sequences:") && *o == "truncated"),
+        "{gaps:?}"
+    );
+    let stmts = statements(&emu);
+    assert!(
+        count_like(&stmts, "SHOW TASKS IN SCHEMA") > 4,
+        "paged per schema: {}",
+        count_like(&stmts, "SHOW TASKS IN SCHEMA")
+    );
+    let objects = snapshot(&dir.path().join("c.db"));
+    assert_eq!(count(&objects, ObjectKind::Task), per_kind, "every task, through FROM pages");
+    assert_eq!(count(&objects, ObjectKind::Sequence), per_kind, "truncated listings remove nothing");
+    assert!(report.changes_by_kind.keys().all(|k| !k.ends_with("/removed")), "{:?}", report.changes_by_kind);
 }

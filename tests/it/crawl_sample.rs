@@ -22,8 +22,27 @@ fn expected_keys(a: &Account) -> BTreeSet<ObjectKey> {
         keys.insert(ObjectKey::new(ObjectKind::Database, &[&d.name]));
         for s in d.schemas.iter().filter(|s| s.name != "INFORMATION_SCHEMA") {
             keys.insert(ObjectKey::new(ObjectKind::Schema, &[&d.name, &s.name]));
+            let o = &s.objects;
+            let at = |kind, name: &str| ObjectKey::new(kind, &[&d.name, &s.name, name]);
+            keys.extend(o.streams.iter().map(|x| at(ObjectKind::Stream, &x.name)));
+            keys.extend(o.tasks.iter().map(|x| at(ObjectKind::Task, &x.name)));
+            keys.extend(o.pipes.iter().map(|x| at(ObjectKind::Pipe, &x.name)));
+            keys.extend(o.stages.iter().map(|x| at(ObjectKind::Stage, &x.name)));
+            keys.extend(o.sequences.iter().map(|x| at(ObjectKind::Sequence, &x.name)));
+            for (kind, list) in [(ObjectKind::Function, &o.functions), (ObjectKind::Procedure, &o.procedures)]
+            {
+                for r in list {
+                    keys.insert(ObjectKey::new(kind, &[&d.name, &s.name, &r.name, &r.signature()]));
+                }
+            }
             for t in &s.tables {
                 keys.insert(ObjectKey::new(ObjectKind::Table, &[&d.name, &s.name, &t.name]));
+                if t.kind.is_view() {
+                    keys.insert(at(ObjectKind::View, &t.name));
+                }
+                if t.kind == TableKind::Dynamic {
+                    keys.insert(at(ObjectKind::DynamicTable, &t.name));
+                }
                 for c in &t.columns {
                     keys.insert(ObjectKey::new(ObjectKind::Column, &[&d.name, &s.name, &t.name, &c.name]));
                 }
@@ -115,8 +134,19 @@ async fn sample_account_round_trips_into_the_catalog() {
                     TableKind::MaterializedView => "MATERIALIZED VIEW",
                     TableKind::External => "EXTERNAL TABLE",
                     TableKind::Temporary => "TEMPORARY TABLE",
-                    TableKind::Base | TableKind::Transient => "BASE TABLE",
+                    TableKind::Event => "EVENT TABLE",
+                    TableKind::Base
+                    | TableKind::Transient
+                    | TableKind::Dynamic
+                    | TableKind::Hybrid
+                    | TableKind::Iceberg => "BASE TABLE",
                 };
+                assert_eq!(
+                    (t.is_dynamic, t.is_hybrid, t.is_iceberg),
+                    (m.kind == TableKind::Dynamic, m.kind == TableKind::Hybrid, m.kind == TableKind::Iceberg),
+                    "{}",
+                    t.name
+                );
                 assert_eq!(t.table_type, want_type, "{}", t.name);
                 assert_eq!(t.comment, m.comment, "{}", t.name);
                 assert_eq!(t.owner.as_deref().unwrap_or(""), m.owner);
@@ -158,6 +188,7 @@ async fn sample_account_round_trips_into_the_catalog() {
             }
             Object::Grant(g) => assert!(!g.privilege.is_empty()),
             Object::RoleMembership(_) | Object::FutureGrant(_) => {}
+            pipeline => pipeline_matches_the_model(&account, pipeline),
         }
     }
     // The awkward names are there, exactly as stored.
@@ -169,8 +200,129 @@ async fn sample_account_round_trips_into_the_catalog() {
         assert!(got.contains(&key), "{}", key.display());
     }
 
+    // Volatile state sits beside the versions, in the current views.
+    let cat = snowcat::catalog::Catalog::open_read_only(&db).unwrap();
+    let conn = cat.connection();
+    let stale: Vec<(String, i64)> = conn
+        .prepare("SELECT stream_name, stale FROM current_streams ORDER BY stream_name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stale, [("MONTHLY_REVENUE_CHANGES".into(), 0), ("RAW_ORDERS_STREAM".into(), 0)]);
+    let state: String =
+        conn.query_row("SELECT scheduling_state FROM current_dynamic_tables", [], |r| r.get(0)).unwrap();
+    assert_eq!(state, "RUNNING");
+    let next: i64 = conn.query_row("SELECT next_value FROM current_sequences", [], |r| r.get(0)).unwrap();
+    assert_eq!(next, 1000);
+    drop(cat);
+
     // A second crawl of the unchanged account changes nothing.
     let again = crawl(&emu, &db, &CrawlOptions::default()).await;
     assert_eq!(again.status, RunStatus::Complete);
     assert_eq!(again.total_changes(), 0, "{:?}", again.changes_by_kind);
+}
+
+/// One object of the pipeline and code kinds against the emulator's model, field by field.
+fn pipeline_matches_the_model(account: &Account, o: &Object) {
+    let k = o.key();
+    let (d, s, n) = (&k.parts[0], &k.parts[1], &k.parts[2]);
+    let schema = account.schema(d, s).unwrap_or_else(|| panic!("{}", k.display()));
+    let objects = &schema.objects;
+    match o {
+        Object::View(v) => {
+            let m = account.table(d, s, n).unwrap();
+            assert_eq!(
+                v.text, m.view_text,
+                "{n}: ACCOUNTADMIN holds the owner role, so even secure text shows"
+            );
+            assert!(!v.text_hidden);
+            assert_eq!((v.is_secure, v.is_materialized), (m.secure, m.kind == TableKind::MaterializedView));
+            assert_eq!((v.owner.as_deref(), &v.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(v.created, ts(m.created_on));
+        }
+        Object::DynamicTable(t) => {
+            let m = account.table(d, s, n).unwrap();
+            let dy = m.dynamic.as_deref().unwrap();
+            assert_eq!(t.text.as_deref(), Some(dy.text.as_str()));
+            assert_eq!(t.target_lag.as_deref(), Some(dy.target_lag.as_str()));
+            assert_eq!(t.warehouse.as_deref(), Some(dy.warehouse.as_str()));
+            assert_eq!(t.refresh_mode.as_deref(), Some(dy.refresh_mode.as_str()));
+            assert_eq!((t.owner.as_deref(), &t.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(t.created, ts(m.created_on));
+        }
+        Object::Stream(x) => {
+            let m = objects.streams.iter().find(|m| &m.name == n).unwrap();
+            assert_eq!(x.source.as_deref(), Some(m.source.as_str()));
+            assert_eq!(x.source_type.as_deref(), Some(m.source_type.as_str()));
+            assert_eq!((x.mode.as_deref(), x.stream_type.as_deref()), (Some(m.mode.as_str()), Some("DELTA")));
+            assert_eq!((x.owner.as_deref(), &x.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(x.created, ts(m.created_on));
+        }
+        Object::Task(x) => {
+            let m = objects.tasks.iter().find(|m| &m.name == n).unwrap();
+            let root = m.predecessors.is_empty();
+            assert_eq!(x.schedule, if root { m.schedule.clone() } else { None });
+            assert_eq!(
+                (&x.warehouse, &x.predecessors, &x.condition),
+                (&m.warehouse, &m.predecessors, &m.condition)
+            );
+            assert_eq!(x.definition.as_deref(), Some(m.definition.as_str()));
+            let state = if m.state == snowflake_emulator::model_pipeline::TaskState::Started {
+                "started"
+            } else {
+                "suspended"
+            };
+            assert_eq!(x.state.as_deref(), Some(state));
+            assert_eq!(x.allow_overlapping_execution, root.then_some(m.allow_overlapping_execution));
+            assert_eq!((x.owner.as_deref(), &x.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(x.created, ts(m.created_on));
+        }
+        Object::Pipe(x) => {
+            let m = objects.pipes.iter().find(|m| &m.name == n).unwrap();
+            assert_eq!(x.definition.as_deref(), Some(m.definition.as_str()));
+            assert_eq!(
+                (&x.notification_channel, &x.integration, &x.pattern),
+                (&m.notification_channel, &m.integration, &m.pattern)
+            );
+            assert_eq!(x.auto_ingest, m.notification_channel.is_some() || m.integration.is_some());
+            assert_eq!((x.owner.as_deref(), &x.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(x.created, ts(m.created_on));
+        }
+        Object::Stage(x) => {
+            let m = objects.stages.iter().find(|m| &m.name == n).unwrap();
+            assert_eq!((&x.url, x.stage_type.as_deref()), (&m.url, Some(m.stage_type.as_str())));
+            assert_eq!((&x.cloud, &x.storage_integration), (&m.cloud, &m.storage_integration));
+            assert_eq!(
+                (x.has_credentials, x.has_encryption_key, x.directory_enabled),
+                (m.has_credentials, m.has_encryption_key, m.directory_enabled)
+            );
+            assert_eq!((x.owner.as_deref(), &x.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(x.created, ts(m.created_on));
+        }
+        Object::Function(r) | Object::Procedure(r) => {
+            let list =
+                if o.kind() == ObjectKind::Function { &objects.functions } else { &objects.procedures };
+            let m = list.iter().find(|m| &m.name == n && m.signature() == r.signature).unwrap();
+            assert_eq!(r.return_type.as_deref(), Some(m.returns.as_str()), "{n}{}", r.signature);
+            assert_eq!(r.language.as_deref(), Some(m.language.as_str()), "{n}");
+            assert_eq!(
+                (r.body.as_deref(), r.body_hidden),
+                (Some(m.body.as_str()), false),
+                "{n}: the owner's view"
+            );
+            assert_eq!((r.is_secure, r.is_table_function), (m.secure, m.is_table_function()));
+            assert_eq!(r.comment, m.comment);
+            assert_eq!(r.created, ts(m.created_on));
+        }
+        Object::Sequence(q) => {
+            let m = objects.sequences.iter().find(|m| &m.name == n).unwrap();
+            assert_eq!((q.start, q.start_hidden), (Some(m.start), false));
+            assert_eq!((q.increment, q.ordered), (Some(m.increment), m.ordered));
+            assert_eq!((q.owner.as_deref(), &q.comment), (Some(m.owner.as_str()), &m.comment));
+            assert_eq!(q.created, ts(m.created_on));
+        }
+        other => panic!("not a pipeline kind: {other:?}"),
+    }
 }

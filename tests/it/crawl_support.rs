@@ -55,3 +55,21 @@ pub fn statements(emu: &EmulatorHandle) -> Vec<String> {
         .filter_map(|e| e.statement)
         .collect()
 }
+
+/// Run the built binary with `args` off the async runtime, with no connection or config from the test's own
+/// environment.
+pub async fn snowcat(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_snowcat"))
+            .args(args)
+            .env_remove("SNOWCAT_CONFIG")
+            .env_remove("SNOWCAT_ACCOUNT")
+            .env_remove("SNOWCAT_URL")
+            .env_remove("SNOWCAT_TOKEN_FILE")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}

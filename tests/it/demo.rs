@@ -18,7 +18,7 @@ struct Expected {
 
 /// The changes of `demo-changes.sql`, with severities from the catalog rules of issue 4 (breaking = column
 /// or table removed or type narrowed; additive = new objects; security = any grant change).
-const EXPECTED: [Expected; 9] = [
+const EXPECTED: [Expected; 11] = [
     Expected {
         severity: "additive",
         change: "added",
@@ -82,6 +82,22 @@ const EXPECTED: [Expected; 9] = [
         name: "USAGE on SCHEMA FINANCE.LEDGER to ROLE SNOWCAT_CRAWLER",
         field: None,
     },
+    // The view's query changed but not its columns: additive, printed as a unified diff.
+    Expected {
+        severity: "additive",
+        change: "modified",
+        kind: "view",
+        name: "SALES.REPORTING.ACTIVE_CUSTOMERS",
+        field: Some("text"),
+    },
+    // A task suspended is an operational change.
+    Expected {
+        severity: "operational",
+        change: "modified",
+        kind: "task",
+        name: "SALES.PIPELINE.LOAD_ORDERS",
+        field: Some("state"),
+    },
 ];
 
 /// Does a printed diff line (`run N severity change kind name[ field: a -> b]`) show `e`?
@@ -125,6 +141,14 @@ fn demo_shows_each_scripted_change_once_and_the_coverage_gap() {
         assert_eq!(hits.len(), 1, "{} {} {} in:\n{stdout}", e.change, e.kind, e.name);
     }
     assert!(stdout.contains("BREAKING (") && stdout.contains("SECURITY ("), "{stdout}");
+    // The view's text as a unified diff under its line: the old condition out, the new one in.
+    let diff: Vec<&str> = stdout.lines().map(str::trim_start).collect();
+    assert!(diff.iter().any(|l| l.starts_with("@@ -")), "{stdout}");
+    assert!(diff.iter().any(|l| l.starts_with('-') && l.ends_with("WHERE IS_ACTIVE")), "{stdout}");
+    assert!(
+        diff.iter().any(|l| l.starts_with('+') && l.ends_with("WHERE IS_ACTIVE AND EMAIL LIKE '%@%'")),
+        "{stdout}"
+    );
 
     // The README's excerpt of this output is true: each of its lines is printed as shown (a line cut with
     // `...` up to there as the start of a printed one; a bare `...` stands for lines left out).

@@ -404,3 +404,35 @@ async fn a_dropped_schema_is_unverified_for_a_role_without_manage_grants() {
         .collect();
     assert!(removed.is_empty(), "{removed:?}\n{}", r.render_text());
 }
+
+/// The pipeline kinds' scopes under faults: an account-wide listing that never finishes, a detail
+/// statement that fails, and a role that loses a schema holding pipeline objects. Nothing is removed, and
+/// each gap is in the report (and so in `coverage_v`).
+#[tokio::test]
+async fn failed_pipeline_listings_and_details_remove_nothing() {
+    let faults = Faults {
+        slow_statements: vec![
+            SlowRule { contains: "SHOW TASKS IN ACCOUNT".into(), ms: 600_000 },
+            SlowRule { contains: "INFORMATION_SCHEMA.FUNCTIONS".into(), ms: 600_000 },
+        ],
+        ..Faults::default()
+    };
+    let opts = CrawlOptions { statement_timeout: Duration::from_secs(2), ..CrawlOptions::default() };
+    let r = under_fault(sample(), faults, opts).await;
+    assert_eq!(r.status, RunStatus::Partial, "{}", r.render_text());
+    let gaps: Vec<&str> = r.missing().map(|g| g.scope.as_str()).collect();
+    assert!(gaps.contains(&"tasks:account"), "{gaps:?}");
+    assert!(gaps.contains(&"function_details:SALES"), "{gaps:?}");
+}
+
+#[tokio::test]
+async fn a_role_that_loses_a_schema_keeps_its_pipeline_objects() {
+    // The generated account has a sequence, a function and a task in every schema, each visible to the
+    // crawler through its own privilege; lose_access checks that none of them (nor anything else that
+    // still exists) leaves the catalog when the schema's USAGE goes.
+    lose_access(|db0, sc, _, role| {
+        let sql = format!("REVOKE USAGE ON SCHEMA \"{db0}\".\"{sc}\" FROM ROLE {role}");
+        (sql, "SCHEMA", format!("{db0}.{sc}"))
+    })
+    .await;
+}

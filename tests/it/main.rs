@@ -26,21 +26,27 @@ mod catalog_prop;
 mod catalog_removal;
 mod catalog_retention;
 
+mod cli_multi;
 mod cli_sql;
 mod cli_tool;
 
+mod config_mistakes;
 mod config_validate;
 
 mod crash_loop;
 
 mod crawl_account_usage;
+mod crawl_auth_failure;
 mod crawl_bench;
 mod crawl_cli;
 mod crawl_denied;
+mod crawl_identity;
 mod crawl_names;
+mod crawl_pipeline;
 mod crawl_plan;
 mod crawl_sample;
 mod crawl_vanish_tables;
+mod crawl_view_types;
 
 mod daemon_bench;
 mod daemon_e2e;

@@ -1,5 +1,5 @@
 //! `snowcat mcp`'s session behaviour through the real binary: the read-only guard refuses writes before
-//! Snowflake sees them, `--allow-write` widens it (and says so), a cancelled call cancels its statement on
+//! Snowflake sees them, `--allow-write` widens it (and says so) and runs several statements as one request, a cancelled call cancels its statement on
 //! Snowflake, the 2026-07-28 era works as well as the `initialize` one, and the server exits when its
 //! client closes stdin, having written nothing but JSON-RPC to stdout.
 
@@ -49,7 +49,7 @@ async fn the_read_only_guard_refuses_writes_before_snowflake_sees_them() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn allow_write_widens_the_guard_and_the_annotations_say_so() {
+async fn allow_write_widens_the_guard_runs_several_statements_and_the_annotations_say_so() {
     let fx = fixture(Faults::default(), None).await;
     let c = fx.connect(&["--allow-write"]).await;
     let tools = c.list_all_tools().await.unwrap();
@@ -60,10 +60,25 @@ async fn allow_write_widens_the_guard_and_the_annotations_say_so() {
     ok(&c, "snowflake_execute_query", json!({"statement": "CREATE ROLE MCP_WRITER"})).await;
     let roles = ok(&c, "snowflake_execute_query", json!({"statement": "SHOW ROLES LIKE 'MCP%'"})).await;
     assert_eq!(column(&roles, "name"), ["MCP_WRITER"]);
-    // Still one statement per request.
-    let e =
-        refused(&c, "snowflake_execute_query", json!({"statement": "CREATE ROLE A; CREATE ROLE B"})).await;
-    assert!(e.contains("holds 2 statements"), "{e}");
+    // Several statements run as one request, one answer each.
+    let sql = "CREATE ROLE MCP_A; CREATE ROLE MCP_B; SHOW ROLES LIKE 'MCP_%'";
+    let many = ok(&c, "snowflake_execute_query", json!({"statement": sql})).await;
+    let statements = many["statements"].as_array().unwrap();
+    let statuses: Vec<&str> = statements.iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["succeeded"; 3], "{many}");
+    assert_eq!(statements[2]["statement"], "SHOW ROLES LIKE 'MCP_%'");
+    assert_eq!(column(&statements[2]["result"], "name"), ["MCP_A", "MCP_B", "MCP_WRITER"]);
+    let submit = fx.emu.request_log().into_iter().rfind(|e| e.kind == EntryKind::Submit).unwrap();
+    assert_eq!(submit.statement.as_deref(), Some(sql), "one request");
+    // A failing statement: the ones before it ran without a result, the ones after it never ran.
+    let sql = "CREATE ROLE MCP_C; SHOW TABLES IN SCHEMA NO_SUCH_DB.NOPE; CREATE ROLE MCP_D";
+    let failed = ok(&c, "snowflake_execute_query", json!({"statement": sql})).await;
+    let statuses: Vec<&str> =
+        failed["statements"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        (failed["status"].as_str(), statuses),
+        (Some("failed"), vec!["no_result", "failed", "not_run"])
+    );
     c.cancel().await.unwrap();
 }
 

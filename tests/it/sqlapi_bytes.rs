@@ -194,7 +194,7 @@ fn a_schema_version_1_catalog_migrates_and_its_old_runs_read_zero() {
         .unwrap();
     }
     let cat = snowcat::catalog::Catalog::open(&path).unwrap();
-    assert_eq!(cat.schema_version().unwrap(), 2);
+    assert_eq!(cat.schema_version().unwrap(), snowcat::catalog::store::supported_version());
     let row: (i64, i64, i64) = cat
         .connection()
         .query_row("SELECT statements, retries, bytes_received FROM runs_v", [], |r| {

@@ -524,7 +524,18 @@ async fn multi_statement_request_has_child_handles() {
         json_of(submit(&emu, "?requestId=22222222-0000-4000-8000-000000000000", body).await).await;
     assert_eq!((status, failed["code"].as_str().unwrap()), (422, "100132"));
     assert_eq!(failed["sqlState"], "P0000");
-    assert!(failed["message"].as_str().unwrap().contains("does not exist or not authorized"));
+    // The documented shape: the failing statement, where it starts, its own message; no child handles.
+    let message = failed["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "JavaScript execution error: Uncaught Execution of multiple statements failed on statement \"fail\" \
+             (at line 1, position 3).\n"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("does not exist or not authorized"), "{message}");
+    assert!(failed.get("statementHandles").is_none(), "a failed request lists no children: {failed}");
+    assert!(failed["statementHandle"].as_str().is_some_and(|h| !h.is_empty()));
     assert_eq!(
         emu.log().executions_for_request("22222222-0000-4000-8000-000000000000"),
         2,

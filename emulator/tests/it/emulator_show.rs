@@ -71,12 +71,12 @@ fn show_schemas_shape_scope_and_denied_database() {
     );
     assert_eq!(
         col(&r, "name"),
-        ["CORE", "INFORMATION_SCHEMA", "Legacy Import", "PUBLIC", "REPORTING", "STAGING"]
+        ["CORE", "INFORMATION_SCHEMA", "Legacy Import", "PIPELINE", "PUBLIC", "REPORTING", "STAGING"]
     );
     let is_row = col(&r, "comment");
     assert_eq!(is_row[1], "Views describing the contents of schemas in this database");
     assert_eq!(col(&r, "owner")[1], "", "INFORMATION_SCHEMA has no owner");
-    assert_eq!(col(&r, "options")[5], "TRANSIENT");
+    assert_eq!(col(&r, "options")[6], "TRANSIENT", "STAGING");
     let quoted = run(&mut e, "ACCOUNTADMIN", "SHOW SCHEMAS IN DATABASE \"marketing db\"");
     assert!(col(&quoted, "name").contains(&"Campaigns 2025".to_string()));
     is_err(&fail(&mut e, "SNOWCAT_CRAWLER", "SHOW SCHEMAS IN DATABASE HR"), "002003", "02000");

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod grants;
 pub mod keys;
+pub mod pipeline;
 pub mod tables;
 
 use chrono::SecondsFormat;

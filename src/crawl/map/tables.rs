@@ -19,6 +19,9 @@ pub fn table(row: &Row) -> Result<Table, SqlApiError> {
         retention_time: int(row, "RETENTION_TIME")?,
         is_transient: flag(row, "IS_TRANSIENT")?,
         is_secure: flag(row, "IS_SECURE")?,
+        is_dynamic: flag(row, "IS_DYNAMIC")?,
+        is_iceberg: flag(row, "IS_ICEBERG")?,
+        is_hybrid: flag(row, "IS_HYBRID")?,
         view_definition: text(row, "VIEW_DEFINITION")?,
         stats: TableStats {
             row_count: int(row, "ROW_COUNT")?,

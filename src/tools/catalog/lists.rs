@@ -42,7 +42,8 @@ pub struct Changes {
     /// Only this severity: breaking, security, additive or cosmetic.
     pub severity: Option<String>,
     /// Only this object kind: database, schema, table, column, constraint, grant, role_membership,
-    /// future_grant or warehouse.
+    /// future_grant, warehouse, view, dynamic_table, stream, task, pipe, stage, function, procedure or
+    /// sequence.
     pub kind: Option<String>,
     /// Only objects whose name matches, `*` or `%` as wildcards, case-insensitive: `SALES.CORE.ORDERS*`
     /// (the table and its columns), `*PII*`. Grants read `SELECT on TABLE D.S.T to ROLE R`.
@@ -94,7 +95,8 @@ pub struct CoverageAnswer {
 pub struct Search {
     /// Text to find in current names and comments, case-insensitive (SQL LIKE when it holds % or _).
     pub pattern: String,
-    /// Only this kind: database, schema, table (views too), column or warehouse.
+    /// Only this kind: database, schema, table (views too), column, warehouse, stream, task, pipe, stage,
+    /// function, procedure or sequence.
     pub kind: Option<String>,
     /// Only this account.
     pub account: Option<String>,
@@ -135,7 +137,6 @@ fn kind(param: &'static str, value: &Option<String>) -> Result<Option<ObjectKind
         .as_deref()
         .map(|k| {
             let k = k.trim().to_ascii_lowercase();
-            let k = if k == "view" { "table".to_string() } else { k };
             ObjectKind::parse(&k).ok_or_else(|| ParamError::Invalid {
                 param,
                 message: format!(

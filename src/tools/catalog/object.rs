@@ -23,8 +23,9 @@ pub struct ObjectAt {
     /// The object, as typed in SQL or as stored: `SALES.CORE.ORDERS`, `"marketing db"."Campaigns 2025".CLICKS`,
     /// `SALES.CORE.ORDERS.TOTAL` (a column), `CRAWLER_WH` (a warehouse).
     pub object: String,
-    /// database, schema, table (views too), column, constraint or warehouse. Default: by the number of name
-    /// parts (1 database, else warehouse; 2 schema; 3 table; 4 column).
+    /// database, schema, table (views too), view (its definition), dynamic_table, stream, task, pipe, stage,
+    /// sequence, column, constraint or warehouse. Default: by the number of name parts (1 database, else
+    /// warehouse; 2 schema; 3 table, else the other schema objects; 4 column).
     pub kind: Option<String>,
     /// A run id or an RFC 3339 time (default: the latest run).
     pub at: Option<RunOrTime>,
@@ -64,7 +65,7 @@ pub struct ObjectAnswer {
 pub struct History {
     /// The object, as typed in SQL or as stored (see catalog_object); it may no longer exist.
     pub object: String,
-    /// database, schema, table (views too), column, constraint or warehouse (default: by name parts).
+    /// The kind, as for catalog_object (default: by the number of name parts).
     pub kind: Option<String>,
     /// The account (default: the only one in the catalog).
     pub account: Option<String>,
@@ -90,21 +91,28 @@ pub struct HistoryAnswer {
 
 /// The kinds to try for a name of `parts` parts, given kind first.
 fn kinds(given: &Option<String>, parts: usize) -> Result<Vec<ObjectKind>, ParamError> {
-    let allowed = "database, schema, table, view, column, constraint, warehouse";
+    let allowed = "database, schema, table, view, dynamic_table, stream, task, pipe, stage, sequence, column, \
+                   constraint, warehouse";
     if let Some(k) = given {
         let norm = k.trim().to_ascii_lowercase();
-        let kind = ObjectKind::parse(if norm == "view" { "table" } else { &norm })
-            .filter(|k| name_parts(*k).is_some())
-            .ok_or_else(|| ParamError::Invalid {
-                param: "kind",
-                message: format!("{k:?} is not one of: {allowed}"),
-            })?;
+        let kind = ObjectKind::parse(&norm).filter(|k| name_parts(*k).is_some()).ok_or_else(|| {
+            ParamError::Invalid { param: "kind", message: format!("{k:?} is not one of: {allowed}") }
+        })?;
         return Ok(vec![kind]);
     }
     Ok(match parts {
         1 => vec![ObjectKind::Database, ObjectKind::Warehouse],
         2 => vec![ObjectKind::Schema],
-        3 => vec![ObjectKind::Table],
+        3 => vec![
+            ObjectKind::Table,
+            ObjectKind::View,
+            ObjectKind::DynamicTable,
+            ObjectKind::Stream,
+            ObjectKind::Task,
+            ObjectKind::Pipe,
+            ObjectKind::Stage,
+            ObjectKind::Sequence,
+        ],
         4 => vec![ObjectKind::Column, ObjectKind::Constraint],
         n => {
             return Err(ParamError::Invalid {
@@ -283,7 +291,7 @@ impl Answer for HistoryAnswer {
             out.push_str(&format!("\nversion from run {} until {until}: {}", v.first_run, v.attrs));
         }
         let mut lines = Vec::new();
-        let _ = super::write_changes(&mut lines, &self.changes);
+        let _ = super::write_changes(&mut lines, &self.changes, true);
         out.push('\n');
         out.push_str(String::from_utf8_lossy(&lines).trim_end());
         out + &super::render::more(&self.next_cursor)
@@ -303,7 +311,12 @@ mod tests {
         assert_eq!(candidates("\"marketing db\".X"), vec![vec!["marketing db", "X"]]);
         assert_eq!(candidates("marketing db.Campaigns 2025"), vec![vec!["marketing db", "Campaigns 2025"]]);
         assert_eq!(kinds(&None, 1).unwrap(), [ObjectKind::Database, ObjectKind::Warehouse]);
-        assert_eq!(kinds(&Some("VIEW".into()), 3).unwrap(), [ObjectKind::Table]);
+        assert_eq!(kinds(&Some("VIEW".into()), 3).unwrap(), [ObjectKind::View]);
+        assert_eq!(
+            kinds(&None, 3).unwrap()[0],
+            ObjectKind::Table,
+            "a view is also a table (TABLE_TYPE VIEW)"
+        );
         assert!(kinds(&Some("grant".into()), 3).is_err());
         assert!(kinds(&None, 5).is_err());
     }

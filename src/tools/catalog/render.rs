@@ -1,12 +1,15 @@
-//! The text renderings of the catalog lists: changes as `snowcat diff` prints them (shared with it), runs,
-//! coverage gaps and search hits one per line, each followed by how to get the next page.
+//! The text renderings of the catalog lists: changes as `snowcat diff` prints them (shared with it, and with
+//! `--text`'s unified diffs of changed definitions), runs, coverage gaps and search hits one per line, each
+//! followed by how to get the next page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
 use super::lists::{ChangesAnswer, CoverageAnswer, RunsAnswer, SearchAnswer};
+use crate::catalog::ObjectKind;
 use crate::catalog::query::ChangeRow;
 use crate::tools::Answer;
+use crate::tools::textdiff::unified;
 
 /// The table (or view) a removed column or constraint belongs to, by its printed name: `D.S.T.C` and
 /// `D.S.T.NAME` give `D.S.T`. Grants are not folded: each security change stays on its own line.
@@ -17,9 +20,18 @@ fn removed_with(c: &ChangeRow) -> Option<String> {
     }
 }
 
+/// Is this change a new definition text that `text` shows as a unified diff?
+fn is_text_change(c: &ChangeRow) -> bool {
+    let kind = ObjectKind::parse(&c.object_kind);
+    c.before.is_some()
+        && c.after.is_some()
+        && kind.zip(c.field.as_deref()).is_some_and(|(k, f)| crate::catalog::changes::is_definition(k, f))
+}
+
 /// Changes one per line, as `snowcat diff` prints them. The columns and constraints removed with a table
-/// removed in the same run are folded into that table's line (`(with 12 columns, 1 constraint)`).
-pub fn write_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result<()> {
+/// removed in the same run are folded into that table's line (`(with 12 columns, 1 constraint)`). With
+/// `text`, a changed definition is printed as a unified diff under its line.
+pub fn write_changes(out: &mut dyn Write, rows: &[ChangeRow], text: bool) -> std::io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "no changes");
     }
@@ -45,7 +57,10 @@ pub fn write_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result
         shown.push(c);
     }
     for c in shown {
+        let diff = (text && is_text_change(c))
+            .then(|| unified(c.before.as_deref().unwrap_or(""), c.after.as_deref().unwrap_or("")));
         let mut detail = match &c.field {
+            Some(f) if diff.is_some() => format!(" {f}: (unified diff)"),
             Some(f) => format!(
                 " {f}: {} -> {}",
                 c.before.as_deref().unwrap_or("NULL"),
@@ -68,11 +83,13 @@ pub fn write_changes(out: &mut dyn Write, rows: &[ChangeRow]) -> std::io::Result
             "run {:<5} {:<9} {:<9} {:<15} {}{}",
             c.run_id, c.severity, c.change, c.object_kind, c.object_name, detail
         )?;
+        for line in diff.iter().flat_map(|d| d.lines()) {
+            writeln!(out, "    {line}")?;
+        }
     }
     Ok(())
 }
 
-/// The cursor line of a text rendering.
 pub(super) fn more(next: &Option<String>) -> String {
     next.as_ref().map(|c| format!("\nmore: call again with cursor {c:?}")).unwrap_or_default()
 }
@@ -81,7 +98,7 @@ impl Answer for ChangesAnswer {
     /// The changes as `snowcat diff` prints them.
     fn text(&self) -> String {
         let mut out = Vec::new();
-        let _ = write_changes(&mut out, &self.changes);
+        let _ = write_changes(&mut out, &self.changes, true);
         format!("{}{}", String::from_utf8_lossy(&out).trim_end(), more(&self.next_cursor))
     }
 }
@@ -176,7 +193,7 @@ mod tests {
             change("grant", "SELECT on TABLE D.S.U to ROLE R", "removed"),
         ];
         let mut out = Vec::new();
-        write_changes(&mut out, &rows).unwrap();
+        write_changes(&mut out, &rows, false).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 5, "{text}");
