@@ -215,17 +215,28 @@ impl Client {
     /// partitions ahead (`ClientConfig::prefetch`) and stops with `Cancelled` if `cancel` fires meanwhile.
     pub async fn execute(
         &self,
-        mut req: StatementRequest,
+        req: StatementRequest,
         deadline: Instant,
         cancel: CancellationToken,
     ) -> Result<RowStream, SqlApiError> {
+        let (page, tracked) = self.run_tracked(req, deadline, &cancel).await;
+        self.rows_of(page, tracked, cancel)
+    }
+
+    /// Submit `req` asynchronously and poll it to completion, within its span and with its report started.
+    async fn run_tracked(
+        &self,
+        mut req: StatementRequest,
+        deadline: Instant,
+        cancel: &CancellationToken,
+    ) -> (Result<ResultPage, (SqlApiError, Option<String>)>, Tracked) {
         req.async_exec = true;
         let tracked = self.track(req.kind_label(), req.request_id.to_string());
         let page = self
-            .run_to_completion(&req, deadline, &cancel, &tracked.stats)
+            .run_to_completion(&req, deadline, cancel, &tracked.stats)
             .instrument(tracked.span.clone())
             .await;
-        self.rows_of(page, tracked, cancel)
+        (page, tracked)
     }
 
     /// The rows of a statement submitted earlier (a child of a multi-statement request), by its handle:
@@ -287,16 +298,11 @@ impl Client {
     /// stay on the server for [`Client::partition`]; an agent pages through them itself.
     pub async fn first_page(
         &self,
-        mut req: StatementRequest,
+        req: StatementRequest,
         deadline: Instant,
         cancel: CancellationToken,
     ) -> Result<ResultPage, SqlApiError> {
-        req.async_exec = true;
-        let tracked = self.track(req.kind_label(), req.request_id.to_string());
-        let page = self
-            .run_to_completion(&req, deadline, &cancel, &tracked.stats)
-            .instrument(tracked.span.clone())
-            .await;
+        let (page, tracked) = self.run_tracked(req, deadline, &cancel).await;
         let (page, tracked) = settle(page, tracked)?;
         tracked.reporter.finish("ok", page.rows.len() as u64);
         Ok(page)
