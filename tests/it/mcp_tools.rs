@@ -391,6 +391,15 @@ async fn every_catalog_tool_answers_from_the_catalog() {
             .any(|g| g["privilege"] == "SELECT" && g["grantee_name"] == "ANALYST"),
         "{now}"
     );
+    let stream = ok(&c, "catalog_object", json!({"object": "SALES.PIPELINE.RAW_ORDERS_STREAM"})).await;
+    assert_eq!(
+        (stream["kind"].as_str(), stream["attributes"]["comment"].as_str()),
+        (Some("stream"), Some("New raw orders"))
+    );
+    let view =
+        ok(&c, "catalog_object", json!({"object": "sales.reporting.active_customers", "kind": "view"})).await;
+    assert!(view["attributes"].to_string().contains("IS_ACTIVE"), "the view's definition: {view}");
+    assert!(!view["columns"].as_array().unwrap().is_empty(), "and its columns: {view}");
     let wh = ok(&c, "catalog_object", json!({"object": "TRANSFORM_WH"})).await;
     assert_eq!(
         (wh["kind"].as_str(), wh["attributes"]["size"].as_str()),

@@ -50,7 +50,7 @@ pub struct ObjectAnswer {
     /// The run whose snapshot this is.
     pub as_of_run: i64,
     pub attributes: Value,
-    /// A table's columns, in ordinal order.
+    /// A table's (or view's) columns, in ordinal order.
     pub columns: Vec<Named>,
     /// A table's primary, unique and foreign keys.
     pub constraints: Vec<Named>,
@@ -185,7 +185,8 @@ pub fn object(src: &CatalogSource, args: &ObjectAt) -> Result<ObjectAnswer, Cata
     let mut attributes = cat.attrs_at(&account, &key, run)?.unwrap_or(Value::Null);
     cut_all(&mut attributes);
     let (mut columns, mut constraints) = (Vec::new(), Vec::new());
-    if key.kind == ObjectKind::Table {
+    // A view or dynamic table is also listed as a table (its TABLE_TYPE), with its columns.
+    if matches!(key.kind, ObjectKind::Table | ObjectKind::View | ObjectKind::DynamicTable) {
         let p = &key.parts;
         if let Some(t) = cat.table_at(&account, &p[0], &p[1], &p[2], Some(run))? {
             let value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
