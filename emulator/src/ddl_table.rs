@@ -69,16 +69,22 @@ fn external_prefix(sql: &str) -> Result<String, SqlError> {
         }
         if let Some(at) = skip {
             match t {
-                Token::LParen => depth += 1,
+                // `AS` with no parenthesised expression: this `)` closes the column
+                // list, so it ends the skip and is handled below like any other.
+                Token::RParen if depth == at => skip = None,
+                Token::LParen => {
+                    depth += 1;
+                    continue;
+                }
                 Token::RParen => {
                     depth -= 1;
                     if depth == at {
                         skip = None;
                     }
+                    continue;
                 }
-                _ => {}
+                _ => continue,
             }
-            continue;
         }
         out.push_str(&super::lexer::token_text(t));
         match t {

@@ -127,3 +127,16 @@ fn the_sample_loads_and_a_bad_statement_is_named() {
     let err = Account::from_sql("CREATE DATABASE A; CREATE TABLE NOPE.X.Y (A INT);").unwrap_err();
     assert_eq!(err.index, 2, "{err}");
 }
+
+/// Found by `mutated_sample_never_panics`: an external table whose column says `AS` with no
+/// parenthesised expression after it used to underflow the parenthesis depth.
+#[test]
+fn external_table_with_a_bare_as_is_refused_or_loaded_without_panic() {
+    for sql in [
+        "CREATE DATABASE D; CREATE SCHEMA D.S; CREATE EXTERNAL TABLE D.S.E (A VARCHAR AS) LOCATION = @x;",
+        "CREATE DATABASE D; CREATE SCHEMA D.S; CREATE EXTERNAL TABLE D.S.E (A VARCHAR AS)) LOCATION = @x;",
+        "CREATE DATABASE D; CREATE SCHEMA D.S; CREATE EXTERNAL TABLE D.S.E (A VARCHAR AS (VALUE:a::VARCHAR), B INT AS) X;",
+    ] {
+        let _ = Account::from_sql(sql);
+    }
+}
