@@ -4,7 +4,8 @@
 //! pipeline kinds). What an incremental run skips is INFORMATION_SCHEMA.COLUMNS for tables whose change
 //! hints did not move: a table is re-read when it is new, re-created (`CREATED` moved) or its `LAST_DDL`
 //! moved (metadata-shapes-2 §7: every ALTER TABLE moves it). Changed tables are read with exact-name
-//! batches (`TABLE_NAME IN (...)`, per schema) into per-table scopes; a schema with nothing changed is
+//! batches (up to `column_batch` names a statement across a database's schemas) into per-table scopes;
+//! a schema with nothing changed (or only changed tables) is
 //! ledgered `carried` and its columns are neither staged nor compared. A schema the last committed run did
 //! not read completely (or carry) is read in full.
 //!
@@ -170,55 +171,70 @@ pub async fn columns(
         }
         ctx.finish(&columns_scope(db, s, None), ScopeOutcome::Carried, None).await?;
     }
-    for r in reads {
+    let (whole, changed): (Vec<Read>, Vec<Read>) = reads.into_iter().partition(|r| r.whole);
+    for r in whole {
         read(ctx, db, r).await?;
     }
+    read_changed(ctx, db, changed).await?;
     Ok(true)
 }
 
-/// Exact-name batches of one schema's tables.
-async fn read(ctx: &Ctx<'_>, db: &str, r: Read<'_>) -> Result<(), CrawlError> {
+/// The changed tables of a database, `column_batch` names a statement across its schemas, each table
+/// ledgered in its own scope with its statement's outcome.
+async fn read_changed(ctx: &Ctx<'_>, db: &str, reads: Vec<Read<'_>>) -> Result<(), CrawlError> {
+    let pairs: Vec<(&str, &str)> =
+        reads.iter().flat_map(|r| r.tables.iter().map(|t| (r.schema, *t))).collect();
     let size = ctx.opts.column_batch.max(1);
-    let s = r.schema;
-    ctx.exec.plan(r.tables.len().div_ceil(size) as u64);
-    let mut first_failure: Option<ScopeOutcome> = None;
-    for chunk in r.tables.chunks(size) {
-        let stmt = sql::columns_where(db, Some(s), None, None, chunk, None).map_err(internal)?;
-        let outcome = match batch(ctx, db, s, chunk, r.whole, stmt).await? {
+    ctx.exec.plan(pairs.len().div_ceil(size) as u64);
+    for chunk in pairs.chunks(size) {
+        let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (s, t) in chunk {
+            groups.entry(s).or_default().push(t);
+        }
+        let groups: Vec<(&str, Vec<&str>)> = groups.into_iter().collect();
+        let Some(stmt) = sql::columns_of_tables(db, &groups) else { continue };
+        let wanted: BTreeSet<(&str, &str)> = chunk.iter().copied().collect();
+        let route = |s: &str, t: &str| wanted.contains(&(s, t)).then(|| columns_scope(db, s, Some(t)));
+        let outcome = match stream(ctx, stmt, &route).await? {
             Ok(()) => ScopeOutcome::Complete,
             Err(fail) => fail.outcome(),
         };
-        if r.whole {
-            if !outcome.is_complete() && first_failure.is_none() {
-                first_failure = Some(outcome);
-            }
-        } else {
-            for t in chunk {
-                ctx.finish(&columns_scope(db, s, Some(t)), outcome.clone(), None).await?;
-            }
+        for (s, t) in chunk {
+            ctx.finish(&columns_scope(db, s, Some(t)), outcome.clone(), None).await?;
         }
-    }
-    if r.whole {
-        let o = first_failure.unwrap_or(ScopeOutcome::Complete);
-        ctx.finish(&columns_scope(db, s, None), o, None).await?;
     }
     Ok(())
 }
 
-/// Stream one batch's columns into the schema scope or the tables' own scopes.
-async fn batch(
+/// A whole schema, read with exact-name batches into its one schema scope.
+async fn read(ctx: &Ctx<'_>, db: &str, r: Read<'_>) -> Result<(), CrawlError> {
+    let size = ctx.opts.column_batch.max(1);
+    let s = r.schema;
+    ctx.exec.plan(r.tables.len().div_ceil(size) as u64);
+    let mut outcome = ScopeOutcome::Complete;
+    for chunk in r.tables.chunks(size) {
+        let stmt = sql::columns_where(db, Some(s), None, None, chunk, None).map_err(internal)?;
+        let wanted: BTreeSet<&str> = chunk.iter().copied().collect();
+        let route = |sc: &str, t: &str| (sc == s && wanted.contains(t)).then(|| columns_scope(db, s, None));
+        if let Err(fail) = stream(ctx, stmt, &route).await?
+            && outcome.is_complete()
+        {
+            outcome = fail.outcome();
+        }
+    }
+    ctx.finish(&columns_scope(db, s, None), outcome, None).await
+}
+
+/// Stream one COLUMNS statement, staging each column under the scope `route` gives its table (none: skip).
+async fn stream(
     ctx: &Ctx<'_>,
-    db: &str,
-    s: &str,
-    chunk: &[&str],
-    whole: bool,
     stmt: String,
+    route: &(dyn Fn(&str, &str) -> Option<ScopeKey> + Sync),
 ) -> Result<Result<(), Failure>, CrawlError> {
     let mut running = match ctx.exec.start("columns", stmt).await {
         Ok(r) => r,
         Err(f) => return Ok(Err(f)),
     };
-    let wanted: BTreeSet<&str> = chunk.iter().copied().collect();
     let mut out = ctx.batch();
     while let Some(r) = running.next().await {
         let row = match r {
@@ -229,11 +245,9 @@ async fn batch(
             Ok(c) => c,
             Err(e) => return Ok(Err(super::plan::decode_failure(e))),
         };
-        if c.schema != s || !wanted.contains(c.table.as_str()) {
-            continue;
+        if let Some(scope) = route(&c.schema, &c.table) {
+            out.push(ctx, &scope, Object::Column(c)).await?;
         }
-        let scope = columns_scope(db, s, (!whole).then_some(c.table.as_str()));
-        out.push(ctx, &scope, Object::Column(c)).await?;
     }
     out.flush(ctx).await?;
     Ok(Ok(()))

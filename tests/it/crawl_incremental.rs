@@ -100,7 +100,7 @@ async fn changed_tables_are_reread_and_recorded_as_a_full_crawl_records_them() {
     let batches = columns_statements(&emu) - before;
     let b = crawl(&emu, &all, &full()).await;
     assert_eq!((a.mode, b.mode), (RunMode::Incremental, RunMode::Full));
-    assert!(batches > 0 && batches <= 5, "one exact-name batch per changed schema, got {batches}");
+    assert!(batches > 0 && batches <= 5, "one exact-name batch per changed database, got {batches}");
     assert_eq!(current_of(&inc), current_of(&all), "the same current state");
     let (ca, cb) = (changes_of(&inc, a.run_id.unwrap()), changes_of(&all, b.run_id.unwrap()));
     assert_eq!(ca, cb, "the same change rows");
