@@ -158,3 +158,35 @@ async fn blind_spots_are_caught_by_every_run_or_by_the_next_full_reconcile() {
     let c = changes_of(&db, r.run_id.unwrap());
     assert!(c.iter().any(|c| c.starts_with("column/modified SALES.CORE.ORDERS.TOTAL.")), "{c:#?}");
 }
+
+/// Through the binary: the second `crawl --once` is incremental, `--full` forces a full one, and the
+/// summary and `--format json` say which and why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_says_which_mode_and_full_forces_a_full_run() {
+    let emu = start(sample(), 10_000, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "t0ken\n").unwrap();
+    let base = vec![
+        "crawl".to_string(),
+        "--once".into(),
+        "--url".into(),
+        emu.base_url(),
+        "--token-file".into(),
+        token.display().to_string(),
+        "--catalog".into(),
+        dir.path().join("c.db").display().to_string(),
+    ];
+    let first = super::crawl_support::snowcat(base.clone()).await;
+    let text = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(text.contains("mode: full (first run)"), "{text}");
+    let second = super::crawl_support::snowcat(base.clone()).await;
+    let text = String::from_utf8_lossy(&second.stdout).to_string();
+    assert_eq!(second.status.code(), Some(0), "{text}");
+    assert!(text.contains("mode: incremental"), "{text}");
+    let mut full = base.clone();
+    full.extend(["--full".into(), "--format".into(), "json".into()]);
+    let third = super::crawl_support::snowcat(full).await;
+    let json: serde_json::Value = serde_json::from_slice(&third.stdout).unwrap();
+    assert_eq!((json["mode"].as_str(), json["mode_reason"].as_str()), (Some("full"), Some("requested")));
+}
