@@ -10,7 +10,8 @@
 #
 # For each size and each condition (none: no latency; latency: 100 ms per statement; faults: 30% 429/503
 # responses) it runs: a full crawl into an empty catalog, an unchanged re-crawl, and a re-crawl after 1%
-# of the base tables gained a column. Columns: wall time, CPU (user+sys of the crawler process only: the
+# of the base tables gained a column (re-crawls are incremental: columns re-read only for tables whose
+# CREATED or LAST_DDL moved), then a forced full reconcile (`--full`). Columns: wall time, CPU (user+sys of the crawler process only: the
 # emulator runs in the separate `snowcat bench` process), peak RSS, statements, rows received, response
 # bytes received (on the wire, gzip-compressed as served), HTTP retries, catalog size and growth.
 set -euo pipefail
@@ -41,17 +42,18 @@ ROWS="$WORK/rows.md"
 
 catalog_bytes() { { du -cb "$1"* 2>/dev/null || true; } | tail -1 | cut -f1; }
 
-# measure LABEL URL CATALOG: one `snowcat crawl --once`, appends a table row.
+# measure LABEL URL CATALOG [FLAG...]: one `snowcat crawl --once [FLAG...]`, appends a table row.
 measure() {
   local label=$1 url=$2 cat=$3 before after
+  shift 3
   before=$(catalog_bytes "$cat"); before=${before:-0}
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" \
-    "$SNOWCAT_BIN" crawl --once --url "$url" --token-file "$WORK/token" --catalog "$cat" --format json \
+    "$SNOWCAT_BIN" crawl --once --url "$url" --token-file "$WORK/token" --catalog "$cat" --format json "$@" \
     > "$WORK/report.json" 2> "$WORK/stderr" || true
   read -r wall user sys rss < <(tail -1 "$WORK/time")
   after=$(catalog_bytes "$cat")
   local status statements rows objects changes received retries
-  status=$(jq -r '.status + (if .status == "partial" then " (" + ([.gaps[] | select(.outcome != "filtered")
+  status=$(jq -r '.status + " " + (.mode // "") + (if .status == "partial" then " (" + ([.gaps[] | select(.outcome != "filtered")
     | .outcome + " " + (.code // "")] | unique | join(", ")) + ")" else "" end)' "$WORK/report.json" 2>/dev/null \
     || echo "error")
   statements=$(jq -r '.statements' "$WORK/report.json" 2>/dev/null || echo "?")
@@ -93,6 +95,7 @@ for size in "${SIZES[@]}"; do
     kill -HUP "$server"
     read -r changed <&3
     measure "$size, $cond, re-crawl after 1% change (${changed#changed } tables)" "$url" "$cat"
+    measure "$size, $cond, full reconcile (--full)" "$url" "$cat" --full
     kill -TERM "$server"
     read -r requests <&3 || true
     wait "$server" || true
@@ -135,6 +138,10 @@ done
   echo "  DataHub does (\`columns_for_schema\`) and as dbt lists relations, needs at least two statements per"
   echo "  schema for tables and columns alone: 1,000 for those 500 schemas, before constraints, grants or"
   echo "  warehouses. \`docs/crawl.md\` lists every statement and when it runs."
+  echo "- Re-crawls are incremental (status column: \`complete incremental\`): every listing runs, but"
+  echo "  COLUMNS only for the tables whose CREATED or LAST_DDL moved, in exact-name batches of up to 500"
+  echo "  per database; the last row of each block forces a full reconcile (\`--full\`), which reads every"
+  echo "  column as a first crawl does. See docs/crawl.md, \"Incremental crawls\"."
   echo "- An unchanged re-crawl adds only its run row, ledger and hourly volatile statistics to the catalog"
   echo "  (the growth column); a 1% change adds its changes and new versions."
   echo "- Under 30% 429/503 answers every retried request reuses its requestId, so no statement runs twice;"

@@ -50,6 +50,7 @@ pub const RETRY_REASONS: &[&str] = &["rate_limited", "server", "transport", "una
 pub struct Metrics {
     registry: Registry,
     runs: IntCounterVec,
+    runs_by_mode: IntCounterVec,
     run_duration: HistogramVec,
     last_success: GaugeVec,
     last_finished: GaugeVec,
@@ -152,6 +153,12 @@ impl Metrics {
         build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
         Ok(Arc::new(Metrics {
             runs: counter(&r, "snowcat_runs_total", "Crawl runs by final status", &["account", "status"])?,
+            runs_by_mode: counter(
+                &r,
+                "snowcat_runs_by_mode_total",
+                "Crawl runs that reached the catalog, by mode (full or incremental)",
+                &["account", "mode"],
+            )?,
             run_duration: histogram(
                 &r,
                 "snowcat_run_duration_seconds",
@@ -282,6 +289,11 @@ impl Metrics {
         if status == RunStatus::Success {
             self.last_success.with_label_values(&[account]).set(finished_unix);
         }
+    }
+
+    /// A run reached the catalog as `mode` (`full` or `incremental`).
+    pub fn run_mode(&self, account: &str, mode: &'static str) {
+        self.runs_by_mode.with_label_values(&[account, mode]).inc();
     }
 
     /// A statement ended (`kind` like `show_databases`, `outcome` like `ok`, `error`, `cancelled`).

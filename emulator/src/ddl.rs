@@ -59,7 +59,7 @@ pub fn load_script(account: &mut Account, script: &str) -> Result<(), LoadError>
 
 /// Whether the statement is DDL this module applies (used by the engine's dispatcher).
 pub fn is_ddl(first: &str) -> bool {
-    matches!(first, "CREATE" | "DROP" | "ALTER" | "GRANT" | "REVOKE" | "COMMENT" | "USE")
+    matches!(first, "CREATE" | "DROP" | "ALTER" | "GRANT" | "REVOKE" | "COMMENT" | "USE" | "UNDROP")
 }
 
 /// Apply one DDL statement; returns the `status` text Snowflake answers with.
@@ -71,6 +71,7 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
         "GRANT" | "REVOKE" => super::ddl_grant::grant(account, ctx, &mut c),
         "COMMENT" => comment_on(account, ctx, &mut c),
         "DROP" => drop_stmt(account, ctx, &mut c),
+        "UNDROP" => super::ddl_undrop::undrop(account, ctx, &mut c),
         "ALTER" if c.word_at(1).as_deref() == Some("WAREHOUSE") => {
             super::ddl_account::alter_warehouse(account, &mut c)
         }

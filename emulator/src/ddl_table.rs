@@ -528,11 +528,13 @@ fn is_object(t: &GrantTarget, db: &str, schema: &str, name: &str) -> bool {
 /// Remove a table (or view); true if it existed. Grants on it go too.
 pub fn drop_table(account: &mut Account, db: &str, schema: &str, name: &str, view: bool) -> bool {
     let Some(sch) = account.schema_mut(db, schema) else { return false };
-    let before = sch.tables.len();
-    sch.tables.retain(|t| !(t.name == name && t.kind.is_view() == view));
-    let found = sch.tables.len() != before;
-    if found {
-        account.remove_grants_on(|t| is_object(t, db, schema, name));
+    let Some(at) = sch.tables.iter().position(|t| t.name == name && t.kind.is_view() == view) else {
+        return false;
+    };
+    let gone = sch.tables.remove(at);
+    if !view {
+        account.dropped_tables.push((db.to_string(), schema.to_string(), gone));
     }
-    found
+    account.remove_grants_on(|t| is_object(t, db, schema, name));
+    true
 }

@@ -23,6 +23,7 @@ pub mod ddl_pipeline;
 pub mod ddl_pipeline_alter;
 pub mod ddl_routine;
 pub mod ddl_table;
+pub mod ddl_undrop;
 pub mod ddl_view;
 pub mod engine;
 pub mod generate;

@@ -27,6 +27,8 @@ pub struct Account {
     pub clock_ms: i64,
     /// Counter for system-generated constraint names (deterministic `SYS_CONSTRAINT_<uuid>`).
     pub constraint_seq: u64,
+    /// Dropped tables (database, schema, table as dropped), oldest first, for UNDROP TABLE.
+    pub dropped_tables: Vec<(String, String, super::model_types::Table)>,
 }
 
 /// The size of a generated account: databases x schemas x tables x columns.

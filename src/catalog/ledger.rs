@@ -35,6 +35,8 @@ impl LedgerEntry {
     }
 }
 
+/// Write run `run_id`'s ledger rows. A `carried` scope gets `read_run`: the run that last read it, found
+/// in the latest earlier committed row of the same scope (its own `read_run` when that one was carried too).
 pub(crate) fn write<'a>(
     tx: &Transaction<'_>,
     run_id: i64,
@@ -42,8 +44,17 @@ pub(crate) fn write<'a>(
 ) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT OR REPLACE INTO scope_ledger
-             (run_id, scope, scope_json, object_kind, outcome, error_code, error_message, statement_handle, rows)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             (run_id, scope, scope_json, object_kind, outcome, error_code, error_message, statement_handle, rows,
+              read_run)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+             CASE WHEN ?5 = 'carried' THEN
+                 (SELECT CASE WHEN p.outcome = 'carried' THEN p.read_run ELSE p.run_id END
+                  FROM scope_ledger p JOIN runs r ON r.id = p.run_id
+                  WHERE p.scope = ?2 AND p.run_id < ?1 AND p.outcome IN ('complete', 'carried')
+                    AND r.status IN ('complete', 'partial')
+                    AND r.account_id = (SELECT account_id FROM runs WHERE id = ?1)
+                  ORDER BY p.run_id DESC LIMIT 1)
+             END)",
     )?;
     for e in entries {
         let outcome = e.outcome_or_unfinished();
@@ -70,7 +81,7 @@ pub(crate) fn write<'a>(
 pub(crate) fn error_summary<'a>(entries: impl Iterator<Item = &'a LedgerEntry>) -> Option<String> {
     let mut counts = std::collections::BTreeMap::<&'static str, usize>::new();
     let mut first = None;
-    for e in entries.filter(|e| !e.is_complete()) {
+    for e in entries.filter(|e| !e.is_complete() && e.outcome != Some(ScopeOutcome::Carried)) {
         let o = e.outcome_or_unfinished();
         *counts.entry(o.as_str()).or_default() += 1;
         if first.is_none()

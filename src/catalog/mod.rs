@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod changes;
 pub mod error;
 pub mod history;
+pub mod incremental;
 pub mod lookup;
 pub mod model;
 pub mod model_pipeline;
@@ -24,7 +25,8 @@ mod rename;
 
 pub use changes::{ChangeKind, Severity};
 pub use error::{CatalogError, Result};
+pub use incremental::CrawlBasis;
 pub use model::*;
-pub use run::{RunCounts, RunStatus, RunSummary, RunWriter};
+pub use run::{RunCounts, RunMode, RunStatus, RunSummary, RunWriter};
 pub use scope::{Coverage, ScopeKey, ScopeOutcome};
 pub use store::Catalog;

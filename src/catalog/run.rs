@@ -43,6 +43,26 @@ impl RunStatus {
     }
 }
 
+/// How much of the account a run read (see docs/crawl.md, "Incremental crawls").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunMode {
+    /// Every listing read.
+    #[default]
+    Full,
+    /// Columns re-read only for tables whose CREATED or LAST_DDL moved; the rest carried over.
+    Incremental,
+}
+
+impl RunMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunMode::Full => "full",
+            RunMode::Incremental => "incremental",
+        }
+    }
+}
+
 /// Counts the crawler knows (the catalog counts objects and changes itself).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunCounts {
@@ -88,6 +108,7 @@ pub struct RunWriter<'c> {
     /// The account had no versions when the run began (see `diff::apply_baseline`).
     pub(crate) baseline: bool,
     pub(crate) staged: u64,
+    pub(crate) mode: RunMode,
 }
 
 impl Catalog {
@@ -118,6 +139,7 @@ impl Catalog {
             rows_in_tx: 0,
             in_tx: false,
             staged: 0,
+            mode: RunMode::Full,
         })
     }
 }
@@ -125,6 +147,11 @@ impl Catalog {
 impl RunWriter<'_> {
     pub fn run_id(&self) -> i64 {
         self.run_id
+    }
+
+    /// Record what kind of run this is (written with the run's outcome; `Full` unless set).
+    pub fn set_mode(&mut self, mode: RunMode) {
+        self.mode = mode;
     }
 
     /// Stage objects listed by `scope`. Call as often as rows arrive; a later duplicate of the same object
@@ -209,12 +236,17 @@ impl RunWriter<'_> {
         if matches!(status, RunStatus::Complete | RunStatus::Partial) {
             summary = super::diff::apply(&tx, self.account_id, self.run_id, &complete, self.baseline)?;
         }
-        summary.incomplete_scopes = self.ledger.values().filter(|e| !e.is_complete()).count() as u64;
+        summary.incomplete_scopes = self
+            .ledger
+            .values()
+            .filter(|e| !e.is_complete() && e.outcome != Some(ScopeOutcome::Carried))
+            .count() as u64;
         super::ledger::write(&tx, self.run_id, self.ledger.values())?;
         let error_summary = super::ledger::error_summary(self.ledger.values());
         tx.execute(
             "UPDATE runs SET status = ?2, finished_at = ?3, statements = ?4, rows = ?5, objects = ?6,
-                 changes = ?7, error_summary = ?8, retries = ?9, bytes_received = ?10 WHERE id = ?1",
+                 changes = ?7, error_summary = ?8, retries = ?9, bytes_received = ?10, mode = ?11,
+                 catalog_version = ?12 WHERE id = ?1",
             rusqlite::params![
                 self.run_id,
                 status.as_str(),
@@ -225,7 +257,9 @@ impl RunWriter<'_> {
                 summary.total_changes() as i64,
                 error_summary,
                 i64::try_from(counts.retries).unwrap_or(i64::MAX),
-                i64::try_from(counts.bytes_received).unwrap_or(i64::MAX)
+                i64::try_from(counts.bytes_received).unwrap_or(i64::MAX),
+                self.mode.as_str(),
+                super::store::supported_version()
             ],
         )?;
         tx.commit()?;
@@ -239,8 +273,8 @@ impl RunWriter<'_> {
         let tx = self.cat.conn.transaction()?;
         super::ledger::write(&tx, self.run_id, self.ledger.values())?;
         tx.execute(
-            "UPDATE runs SET status = ?2, finished_at = ?3, error_summary = ?4 WHERE id = ?1",
-            rusqlite::params![self.run_id, status.as_str(), now(), error],
+            "UPDATE runs SET status = ?2, finished_at = ?3, error_summary = ?4, mode = ?5 WHERE id = ?1",
+            rusqlite::params![self.run_id, status.as_str(), now(), error, self.mode.as_str()],
         )?;
         tx.commit()?;
         super::diff::drop_stage(&self.cat.conn)?;

@@ -217,6 +217,9 @@ pub enum ScopeOutcome {
     Truncated,
     /// Left out by configuration.
     Filtered,
+    /// Not read in this run (an incremental run found nothing under it changed): its objects stay as the
+    /// last run that read it left them. Never decides a removal; the ledger records that run (`read_run`).
+    Carried,
 }
 
 impl ScopeOutcome {
@@ -227,6 +230,7 @@ impl ScopeOutcome {
             ScopeOutcome::Denied { .. } => "denied",
             ScopeOutcome::Truncated => "truncated",
             ScopeOutcome::Filtered => "filtered",
+            ScopeOutcome::Carried => "carried",
         }
     }
 

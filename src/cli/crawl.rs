@@ -65,6 +65,11 @@ pub struct CrawlArgs {
     /// Read grants from SNOWFLAKE.ACCOUNT_USAGE (constant statements, up to 2 h behind).
     #[arg(long)]
     pub grants_from_account_usage: bool,
+    /// Read every table's columns, even when an incremental run would do (a full reconcile; runs are
+    /// otherwise full only on the first run, after one that did not complete, after a catalog upgrade and
+    /// every `full_every_hours`).
+    #[arg(long)]
+    pub full: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -151,6 +156,7 @@ pub async fn run(args: CrawlArgs) -> anyhow::Result<Outcome> {
     if args.grants_from_account_usage {
         opts.grant_source = GrantSource::AccountUsage;
     }
+    opts.full = args.full;
     let client = match &configured_auth {
         Some(acct) => {
             let setup = crate::auth::build(acct).map_err(|e| UsageError(e.to_string()))?;

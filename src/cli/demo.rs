@@ -226,8 +226,8 @@ pub fn example_queries() -> [(&'static str, &'static str); 4] {
              FROM changes_v ORDER BY change_id DESC",
         ),
         (
-            "what the last crawl could not see",
-            "SELECT scope, outcome, error_code, error_message FROM coverage_v",
+            "what the last crawl did not read (carried: unchanged since run read_run, not re-read)",
+            "SELECT scope, outcome, read_run, error_code, error_message FROM coverage_v",
         ),
         (
             "the columns of SALES.CORE.ORDERS now",

@@ -348,6 +348,10 @@ pub struct AccountConfig {
     /// is reached first ends the retrying.
     #[serde(default = "default_retry_budget", with = "humantime_serde")]
     pub retry_budget: Duration,
+    /// Hours between full crawls: runs in between re-read columns only for tables whose CREATED or
+    /// LAST_DDL moved (docs/crawl.md, "Incremental crawls"); 0 makes every run full.
+    #[serde(default = "default_full_every_hours")]
+    pub full_every_hours: u32,
     /// What to crawl.
     #[serde(default)]
     pub filters: FiltersConfig,
@@ -356,6 +360,9 @@ pub struct AccountConfig {
     pub auth: AuthConfig,
 }
 
+fn default_full_every_hours() -> u32 {
+    24
+}
 fn default_timezone() -> String {
     "UTC".to_string()
 }

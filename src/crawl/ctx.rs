@@ -23,6 +23,8 @@ pub struct Ctx<'a> {
     /// Databases, schemas and tables current after the last committed run.
     pub previous: Previous,
     pub visibility: Visibility,
+    /// Set when this run is incremental (see `incremental`).
+    pub incremental: Option<super::incremental::Incremental>,
 }
 
 impl<'a> Ctx<'a> {
@@ -35,6 +37,7 @@ impl<'a> Ctx<'a> {
             gaps: Mutex::new(Vec::new()),
             previous,
             visibility: Visibility::default(),
+            incremental: None,
         }
     }
 
@@ -59,7 +62,7 @@ impl<'a> Ctx<'a> {
         outcome: ScopeOutcome,
         handle: Option<String>,
     ) -> Result<(), CrawlError> {
-        if !outcome.is_complete() {
+        if !outcome.is_complete() && outcome != ScopeOutcome::Carried {
             let (code, message) = match outcome.error() {
                 Some((c, m)) => (Some(c.to_string()), Some(m.to_string())),
                 None => (None, None),

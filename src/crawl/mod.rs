@@ -13,6 +13,7 @@ mod ctx;
 pub mod exec;
 pub mod filters;
 pub mod identity;
+pub mod incremental;
 mod keys;
 pub mod map;
 pub mod options;
@@ -61,13 +62,17 @@ pub async fn crawl(
 ) -> Result<RunReport, CrawlError> {
     let started = Instant::now();
     // The previous state is read before the run begins, so the run being written is never part of it.
-    let previous = {
-        let (path, acc) = (catalog_path.to_path_buf(), account.to_string());
-        tokio::task::spawn_blocking(move || vanish::load(&path, &acc))
-            .await
-            .map_err(|e| CrawlError::Writer(format!("reading the previous run failed: {e}")))??
+    let (previous, (mode, mode_reason, incremental)) = {
+        let (path, acc, o) = (catalog_path.to_path_buf(), account.to_string(), opts.clone());
+        tokio::task::spawn_blocking(move || -> Result<_, CrawlError> {
+            let mut previous = vanish::load(&path, &acc)?;
+            let hints = std::mem::take(&mut previous.hints);
+            Ok((previous, incremental::load(&path, &acc, &o, hints)?))
+        })
+        .await
+        .map_err(|e| CrawlError::Writer(format!("reading the previous run failed: {e}")))??
     };
-    let sink = sink::Sink::open(catalog_path.to_path_buf(), account.to_string(), 16).await?;
+    let sink = sink::Sink::open(catalog_path.to_path_buf(), account.to_string(), 16, mode).await?;
     let run_tag = opts.run_tag.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let cfg = ExecConfig {
         role: opts.role.clone(),
@@ -88,7 +93,8 @@ pub async fn crawl(
             + 3 * u64::from(kinds.constraints)
             + pipeline,
     );
-    let ctx = Ctx::new(&exec, &sink, opts, previous);
+    let mut ctx = Ctx::new(&exec, &sink, opts, previous);
+    ctx.incremental = incremental;
     let body = run_plan(&ctx).await;
     let gaps = std::mem::take(&mut *ctx.gaps.lock().unwrap_or_else(|p| p.into_inner()));
     let objects = std::mem::take(&mut *ctx.counts.lock().unwrap_or_else(|p| p.into_inner()));
@@ -104,6 +110,8 @@ pub async fn crawl(
     let mut report = RunReport {
         run_id: Some(sink.run_id),
         status: RunStatus::Complete,
+        mode,
+        mode_reason: mode_reason.to_string(),
         error: None,
         never_authenticated: false,
         objects,

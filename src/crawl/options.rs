@@ -31,6 +31,10 @@ pub struct CrawlOptions {
     pub column_batch: usize,
     /// Objects per batch sent to the catalog writer.
     pub sink_batch: usize,
+    /// Read everything even when an incremental run would do (`snowcat crawl --once --full`).
+    pub full: bool,
+    /// A run is full when the last complete full run started at least this many hours ago (0: always).
+    pub full_every_hours: u32,
     /// A run id for QUERY_TAG (`snowcat:<run>:<phase>`); a fresh v7 UUID when `None`.
     pub run_tag: Option<String>,
 }
@@ -48,6 +52,8 @@ impl Default for CrawlOptions {
             show_limit: crate::crawl::statements::SHOW_LIMIT_MAX,
             column_batch: 500,
             sink_batch: 2_000,
+            full: false,
+            full_every_hours: 24,
             run_tag: None,
         }
     }
@@ -63,6 +69,7 @@ impl CrawlOptions {
             filters: Filters::from_config(&a.filters),
             grant_source: a.grant_source,
             statement_timeout: a.statement_timeout,
+            full_every_hours: a.full_every_hours,
             ..CrawlOptions::default()
         }
     }

@@ -118,6 +118,9 @@ async fn tables_stmt(
             continue;
         }
         names.entry(t.schema.clone()).or_default().push(t.name.clone());
+        if let Some(inc) = &ctx.incremental {
+            inc.note(&t);
+        }
         let scope = tables_scope(&db_of(&t), &t.schema);
         batch.push(ctx, &scope, Object::Table(t)).await?;
     }
@@ -202,7 +205,13 @@ pub async fn crawl_database(ctx: &Ctx<'_>, db: &str) -> Result<DbCoverage, Crawl
         ctx.finish(&tables_scope(db, s), kind_filtered(ctx, o), None).await?;
     }
     if f.kinds.columns {
-        columns(ctx, db, &outcome, &names, &split).await?;
+        let done = match &ctx.incremental {
+            Some(inc) => super::incremental::columns(ctx, inc, db, &outcome, &names, &split).await?,
+            None => false,
+        };
+        if !done {
+            columns(ctx, db, &outcome, &names, &split).await?;
+        }
     }
     Ok(DbCoverage::Schemas(outcome))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::catalog::{ObjectKind, RunStatus, Severity};
+use crate::catalog::{ObjectKind, RunMode, RunStatus, Severity};
 
 /// A scope the run did not record completely, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,6 +28,10 @@ pub struct RunReport {
     /// The catalog's run id.
     pub run_id: Option<i64>,
     pub status: RunStatus,
+    /// `full` or `incremental` (columns re-read only for tables whose CREATED or LAST_DDL moved).
+    pub mode: RunMode,
+    /// Why the run is full (`requested`, `first run`, ...), or that nothing required it to be.
+    pub mode_reason: String,
     /// Why the run failed or was cancelled (never containing secrets).
     pub error: Option<String>,
     /// The run stopped at authentication before Snowflake accepted a single request: nothing was listed,
@@ -100,6 +104,7 @@ impl RunReport {
         if let Some(e) = &self.error {
             let _ = writeln!(out, "error: {e}");
         }
+        let _ = writeln!(out, "mode: {} ({})", self.mode.as_str(), self.mode_reason);
         let kinds: Vec<String> = self.objects.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let _ = writeln!(out, "objects: {} ({})", self.total_objects(), kinds.join(", "));
         let sev: Vec<String> = self.changes.iter().map(|(s, n)| format!("{} {n}", s.as_str())).collect();
@@ -160,6 +165,8 @@ mod tests {
         let report = RunReport {
             run_id: Some(7),
             status: RunStatus::Complete,
+            mode: RunMode::Full,
+            mode_reason: "first run".into(),
             error: None,
             never_authenticated: false,
             objects: BTreeMap::new(),

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
 use super::options::CrawlError;
-use crate::catalog::{Catalog, Object, RunCounts, RunStatus, RunSummary, ScopeKey, ScopeOutcome};
+use crate::catalog::{Catalog, Object, RunCounts, RunMode, RunStatus, RunSummary, ScopeKey, ScopeOutcome};
 
 enum Msg {
     Put(ScopeKey, Vec<Object>),
@@ -26,8 +26,13 @@ pub struct Sink {
 }
 
 impl Sink {
-    /// Open the catalog at `path` on a new thread and begin a run for `account`.
-    pub async fn open(path: PathBuf, account: String, depth: usize) -> Result<Sink, CrawlError> {
+    /// Open the catalog at `path` on a new thread and begin a `mode` run for `account`.
+    pub async fn open(
+        path: PathBuf,
+        account: String,
+        depth: usize,
+        mode: RunMode,
+    ) -> Result<Sink, CrawlError> {
         let (tx, mut rx) = mpsc::channel::<Msg>(depth.max(1));
         let (ready_tx, ready_rx) = oneshot::channel::<Result<i64, CrawlError>>();
         let thread = std::thread::Builder::new()
@@ -47,6 +52,7 @@ impl Sink {
                         return;
                     }
                 };
+                writer.set_mode(mode);
                 let _ = ready_tx.send(Ok(writer.run_id()));
                 let mut failure: Option<CrawlError> = None;
                 while let Some(msg) = rx.blocking_recv() {

@@ -218,6 +218,38 @@ pub fn columns_where(
     ))
 }
 
+/// Columns of exactly these tables of `database`, given per schema (an incremental run's re-reads): one
+/// `(TABLE_SCHEMA = s AND TABLE_NAME IN (...))` group per schema, OR-ed, behind plain IN lists of the
+/// schemas and names that narrow the scan first. Nothing when `tables` is empty.
+pub fn columns_of_tables(database: &str, tables: &[(&str, Vec<&str>)]) -> Option<String> {
+    let list = |xs: &mut dyn Iterator<Item = &str>| xs.map(literal).collect::<Vec<_>>().join(", ");
+    let groups: Vec<String> = tables
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(s, names)| {
+            format!(
+                "(TABLE_SCHEMA = {} AND TABLE_NAME IN ({}))",
+                literal(s),
+                list(&mut names.iter().copied())
+            )
+        })
+        .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = tables.iter().flat_map(|(_, n)| n.iter().copied()).collect();
+    names.sort_unstable();
+    names.dedup();
+    Some(format!(
+        "SELECT {COLUMNS_COLUMNS} FROM {}.INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA IN ({}) AND \
+         TABLE_NAME IN ({}) AND ({}) ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
+        ident(database),
+        list(&mut tables.iter().map(|(s, _)| *s)),
+        list(&mut names.into_iter()),
+        groups.join(" OR ")
+    ))
+}
+
 /// Tool `table-constraints`: constraints of a database, schema or table.
 pub fn table_constraints(
     database: &str,

@@ -33,6 +33,8 @@ pub struct Previous {
     pub tables: BTreeMap<(String, String), BTreeMap<String, String>>,
     /// Objects of the pipeline and code kinds per (kind, database), as `SCHEMA.NAME[(signature)]`.
     pub kinds: BTreeMap<(ObjectKind, String), BTreeSet<String>>,
+    /// Tables' and views' change hints (CREATED, LAST_DDL) per (database, schema), for incremental runs.
+    pub hints: BTreeMap<(String, String), BTreeMap<String, super::incremental::Hint>>,
 }
 
 /// Load the previous state of `account` (blocking; call before the crawl starts writing).
@@ -53,7 +55,9 @@ pub fn load(path: &Path, account: &str) -> Result<Previous, CrawlError> {
                 prev.schemas.entry(s.database).or_default().insert(s.name);
             }
             Object::Table(t) => {
-                prev.tables.entry((t.database, t.schema)).or_default().insert(t.name, t.table_type);
+                let key = (t.database, t.schema);
+                prev.hints.entry(key.clone()).or_default().insert(t.name.clone(), (t.created, t.last_ddl));
+                prev.tables.entry(key).or_default().insert(t.name, t.table_type);
             }
             _ if ObjectKind::PIPELINE.contains(&key.kind) => {
                 let p = &key.parts;

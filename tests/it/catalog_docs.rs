@@ -197,7 +197,7 @@ fn every_documented_view_exists_with_its_documented_columns() {
     for (view, cols) in [
         (
             "runs_v",
-            "run_id account_name started_at finished_at status statements rows objects changes error_summary incomplete_scopes retries bytes_received",
+            "run_id account_name started_at finished_at status statements rows objects changes error_summary incomplete_scopes retries bytes_received mode carried_scopes",
         ),
         (
             "changes_v",
@@ -205,7 +205,7 @@ fn every_documented_view_exists_with_its_documented_columns() {
         ),
         (
             "coverage_v",
-            "account_name run_id scope object_kind outcome error_code error_message statement_handle",
+            "account_name run_id scope object_kind outcome error_code error_message statement_handle read_run",
         ),
         (
             "current_databases",

@@ -205,6 +205,11 @@ token_file = "{token}"
         sample(&m, "snowcat_runs_total{account=\"prod\",status=\"failed\"}").unwrap_or(0.0) >= 1.0,
         "{m}"
     );
+    // The first run was full, the ones after it (schedule every few seconds, nothing failed) incremental.
+    for mode in ["full", "incremental"] {
+        let series = format!("snowcat_runs_by_mode_total{{account=\"prod\",mode=\"{mode}\"}}");
+        assert!(sample(&m, &series).unwrap_or(0.0) >= 1.0, "{series}: {m}");
+    }
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
     eventually("/readyz 200 after a good run", || {
         let base = base.clone();
@@ -213,8 +218,9 @@ token_file = "{token}"
     .await;
 
     // 4. SIGTERM during a slow crawl: the statements are cancelled on the emulator, exit 0, snapshot kept.
+    // (The TABLES listing runs in every run, incremental ones included; COLUMNS may be carried.)
     emu.set_faults(Faults {
-        slow_statements: vec![SlowRule { contains: "COLUMNS".into(), ms: 600_000 }],
+        slow_statements: vec![SlowRule { contains: "INFORMATION_SCHEMA.TABLES".into(), ms: 600_000 }],
         ..Faults::default()
     });
     emu.log().clear();
@@ -224,7 +230,7 @@ token_file = "{token}"
             log.iter()
                 .any(|e| {
                     e.kind == EntryKind::Submit
-                        && e.statement.as_deref().is_some_and(|s| s.contains("COLUMNS"))
+                        && e.statement.as_deref().is_some_and(|s| s.contains("INFORMATION_SCHEMA.TABLES"))
                 })
                 .then_some(())
         }

@@ -120,8 +120,38 @@ async fn under_limits(
     assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
     let before = keys(&db);
 
-    faulted.set_faults(faults);
+    // The faulted run is incremental (the clean run before it completed), then full (`--full`): the
+    // invariants hold in both modes.
+    let full = CrawlOptions { full: true, ..opts.clone() };
+    faulted.set_faults(faults.clone());
     let report = crawl(&faulted, &db, &opts).await;
+    let incremental = clean_opts.filters.kinds.columns && clean_opts.filters.kinds.tables;
+    if incremental && !opts.full {
+        assert_eq!(report.mode, snowcat::catalog::RunMode::Incremental, "{}", report.render_text());
+    }
+    check_faulted(&report, &db, &before, &faulted);
+    faulted.set_faults(faults);
+    let report = crawl(&faulted, &db, &full).await;
+    assert_eq!(report.mode, snowcat::catalog::RunMode::Full);
+    check_faulted(&report, &db, &before, &faulted);
+    faulted.shutdown().await;
+
+    // The next clean run completes and still agrees.
+    let next = crawl(&emu, &db, clean_opts).await;
+    assert_eq!(next.status, RunStatus::Complete, "{}", next.render_text());
+    assert_eq!(keys(&db), before);
+    emu.shutdown().await;
+    report
+}
+
+/// A faulted run ended complete or partial (with a reason), removed nothing, left the catalog as it was and
+/// executed no statement twice.
+fn check_faulted(
+    report: &RunReport,
+    db: &std::path::Path,
+    before: &std::collections::BTreeSet<ObjectKey>,
+    faulted: &EmulatorHandle,
+) {
     assert!(
         matches!(report.status, RunStatus::Complete | RunStatus::Partial),
         "run ended {:?}: {}",
@@ -142,19 +172,11 @@ async fn under_limits(
         "removals reported for an unchanged account: {removed:?}\n{}",
         report.render_text()
     );
-    let after = keys(&db);
+    let after = keys(db);
     let lost: Vec<_> = before.difference(&after).map(ObjectKey::display).take(10).collect();
-    let invented: Vec<_> = after.difference(&before).map(ObjectKey::display).take(10).collect();
+    let invented: Vec<_> = after.difference(before).map(ObjectKey::display).take(10).collect();
     assert!(lost.is_empty() && invented.is_empty(), "catalog changed: lost {lost:?} invented {invented:?}");
-    assert_no_double_execution(&faulted);
-    faulted.shutdown().await;
-
-    // The next clean run completes and still agrees.
-    let next = crawl(&emu, &db, clean_opts).await;
-    assert_eq!(next.status, RunStatus::Complete, "{}", next.render_text());
-    assert_eq!(keys(&db), before);
-    emu.shutdown().await;
-    report
+    assert_no_double_execution(faulted);
 }
 
 fn rate_limited() -> Faults {

@@ -8,6 +8,7 @@
 mod auth_support;
 mod catalog_support;
 mod common;
+mod crawl_incremental_support;
 mod crawl_support;
 mod mcp_support;
 mod sqlapi_support;
@@ -41,6 +42,8 @@ mod crawl_bench;
 mod crawl_cli;
 mod crawl_denied;
 mod crawl_identity;
+mod crawl_incremental;
+mod crawl_incremental_prop;
 mod crawl_names;
 mod crawl_pipeline;
 mod crawl_plan;

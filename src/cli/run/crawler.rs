@@ -83,6 +83,7 @@ impl CatalogCrawler {
                 Ok(r) => r,
                 Err(e) => return RunReport::failed(e.to_string()),
             };
+        ctx.metrics.run_mode(&account, report.mode.as_str());
         let status = match report.status {
             CatalogStatus::Complete => RunStatus::Success,
             CatalogStatus::Partial => RunStatus::Partial,
