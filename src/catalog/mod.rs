@@ -3,12 +3,14 @@
 //! The only module that touches SQLite for the product (the emulator keeps its own private engine). Takes
 //! typed objects grouped by listing scope with each scope's outcome; knows nothing of HTTP or the SQL API.
 
+pub mod access;
 pub mod accounts;
 pub mod changes;
 pub mod error;
 pub mod history;
 pub mod lookup;
 pub mod model;
+pub mod model_access;
 pub mod model_pipeline;
 pub mod query;
 pub mod retention;
@@ -18,6 +20,7 @@ pub mod snapshot;
 pub mod store;
 
 mod diff;
+mod diff_access;
 mod diff_kinds;
 mod ledger;
 mod rename;

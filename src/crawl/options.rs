@@ -33,6 +33,9 @@ pub struct CrawlOptions {
     pub sink_batch: usize,
     /// A run id for QUERY_TAG (`snowcat:<run>:<phase>`); a fresh v7 UUID when `None`.
     pub run_tag: Option<String>,
+    /// Tag names that mark an object as sensitive (recorded in the catalog with the run; they decide
+    /// which tag and access changes are `security`).
+    pub sensitive_tags: Vec<String>,
 }
 
 impl Default for CrawlOptions {
@@ -49,6 +52,7 @@ impl Default for CrawlOptions {
             column_batch: 500,
             sink_batch: 2_000,
             run_tag: None,
+            sensitive_tags: vec!["PII".to_string()],
         }
     }
 }
@@ -63,6 +67,7 @@ impl CrawlOptions {
             filters: Filters::from_config(&a.filters),
             grant_source: a.grant_source,
             statement_timeout: a.statement_timeout,
+            sensitive_tags: a.sensitive_tags.clone(),
             ..CrawlOptions::default()
         }
     }

@@ -42,6 +42,7 @@ fn usage_grant(row: &Row) -> Result<Option<Object>, SqlApiError> {
             grantee_name: name(row, "GRANTEE_NAME")?,
             granted_by: text(row, "GRANTED_BY")?,
             created: time(row, "CREATED_ON")?,
+            role_type: None,
         })));
     }
     let mut parts: Vec<String> = Vec::new();
@@ -70,6 +71,7 @@ fn usage_membership(row: &Row) -> Result<Option<Object>, SqlApiError> {
         grantee_name: name(row, "GRANTEE_NAME")?,
         granted_by: text(row, "GRANTED_BY")?,
         created: time(row, "CREATED_ON")?,
+        role_type: None,
     })))
 }
 

@@ -27,7 +27,12 @@ pub struct Sink {
 
 impl Sink {
     /// Open the catalog at `path` on a new thread and begin a run for `account`.
-    pub async fn open(path: PathBuf, account: String, depth: usize) -> Result<Sink, CrawlError> {
+    pub async fn open(
+        path: PathBuf,
+        account: String,
+        depth: usize,
+        sensitive_tags: Vec<String>,
+    ) -> Result<Sink, CrawlError> {
         let (tx, mut rx) = mpsc::channel::<Msg>(depth.max(1));
         let (ready_tx, ready_rx) = oneshot::channel::<Result<i64, CrawlError>>();
         let thread = std::thread::Builder::new()
@@ -47,6 +52,7 @@ impl Sink {
                         return;
                     }
                 };
+                writer.set_sensitive_tags(sensitive_tags);
                 let _ = ready_tx.send(Ok(writer.run_id()));
                 let mut failure: Option<CrawlError> = None;
                 while let Some(msg) = rx.blocking_recv() {

@@ -18,6 +18,7 @@ mod auth_oauth;
 mod auth_scalekit;
 mod auth_secrets;
 
+mod catalog_access;
 mod catalog_bench;
 mod catalog_crash;
 mod catalog_diff;
