@@ -88,6 +88,8 @@ fn target_cols(target: &GrantTarget) -> (String, String, Option<&str>, Option<&s
         GrantTarget::Warehouse(w) => ("WAREHOUSE".into(), w.clone(), None, None),
         GrantTarget::Role(r) => ("ROLE".into(), r.clone(), None, None),
         GrantTarget::User(u) => ("USER".into(), u.clone(), None, None),
+        // Bare name, its database in TABLE_CATALOG (metadata-shapes-2 §2.4, L).
+        GrantTarget::DatabaseRole(d, r) => ("DATABASE_ROLE".into(), r.clone(), Some(d), None),
     }
 }
 
@@ -109,7 +111,11 @@ pub fn rows(account: &Account, view: &str, emit: &mut dyn FnMut(Vec<Sql>)) {
             ("GRANTS_TO_USERS", ..) | ("GRANTS_TO_ROLES", GrantTarget::Role(_), Grantee::User(_)) => {}
             (_, target, grantee) => {
                 let (granted_on, name, catalog, schema) = target_cols(target);
-                let granted_to = if matches!(grantee, Grantee::Role(_)) { "ACCOUNT ROLE" } else { "USER" };
+                let granted_to = match grantee {
+                    Grantee::Role(_) => "ACCOUNT ROLE",
+                    Grantee::DatabaseRole(..) => "DATABASE_ROLE",
+                    Grantee::User(_) => "USER",
+                };
                 emit(vec![
                     Sql::Integer(g.created_on),
                     Sql::Integer(deleted_on.unwrap_or(g.created_on)),

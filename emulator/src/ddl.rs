@@ -125,6 +125,9 @@ fn create(
     }
     let kind = c.word_at(0).unwrap_or_default();
     match kind.as_str() {
+        "DATABASE" if c.word_at(1).as_deref() == Some("ROLE") => {
+            super::ddl_database_role::create(account, ctx, c, or_replace)
+        }
         "DATABASE" => create_database(account, ctx, c, or_replace, mods.iter().any(|m| m == "TRANSIENT")),
         "SCHEMA" => create_schema(account, ctx, c, or_replace, mods.iter().any(|m| m == "TRANSIENT")),
         "TABLE" | "VIEW" => super::ddl_table::create_table_or_view(account, ctx, sql),
@@ -365,6 +368,7 @@ pub fn unsupported_command() -> SqlError {
 
 fn drop_database(account: &mut Account, name: &str) {
     account.databases.retain(|d| d.name != name);
+    super::ddl_database_role::remove_all_in(account, name);
     account.remove_grants_on(|t| match t {
         GrantTarget::Database(d) | GrantTarget::Schema(d, _) => d == name,
         GrantTarget::Object { database, .. } => database == name,
@@ -389,6 +393,10 @@ fn drop_schema(account: &mut Account, db: &str, name: &str) {
 }
 
 fn drop_stmt(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Result<String, SqlError> {
+    if c.word_at(1).as_deref() == Some("DATABASE") && c.word_at(2).as_deref() == Some("ROLE") {
+        c.expect_kw("DROP")?;
+        return super::ddl_database_role::drop(account, ctx, c);
+    }
     c.expect_kw("DROP")?;
     let kind = if c.kws(&["MATERIALIZED", "VIEW"]) {
         "VIEW".to_string()

@@ -71,6 +71,9 @@ pub fn execute(ctx: &ShowCtx, sql: &str) -> Result<QueryResult, SqlError> {
         }
         _ => what,
     };
+    if what == "DATABASE" && c.kw("ROLES") {
+        return super::show_database_roles::list(ctx, &mut c);
+    }
     if what == "GRANTS" {
         return super::show_grants::grants(ctx, &mut c);
     }

@@ -77,6 +77,20 @@ const WORDS: &[&str] = &[
     "WITH",
     "MANAGED",
     "ACCESS",
+    "MASKING",
+    "POLICY",
+    "ROW",
+    "RETURNS",
+    "->",
+    "USING",
+    "MODIFY",
+    "TAG",
+    "ALLOWED_VALUES",
+    "DESCRIBE",
+    "SHOW",
+    "ROLES",
+    "GRANTS",
+    "OF",
 ];
 
 fn sample_statements() -> Vec<&'static str> {
