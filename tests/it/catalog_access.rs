@@ -281,3 +281,57 @@ fn tags_set_on_a_schema_are_inherited_and_a_lower_value_wins() {
         ]
     );
 }
+
+/// The docs/catalog.md examples named `name`.
+fn docs_example(name: &str) -> String {
+    let docs = include_str!("../../docs/catalog.md");
+    let marker = format!("-- example: {name}\n");
+    let start = docs.find(&marker).unwrap_or_else(|| panic!("no example {name}"));
+    docs[start..].split("```").next().unwrap().to_string()
+}
+
+fn query(cat: &Catalog, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = cat.connection().prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                r.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn the_access_examples_of_the_catalog_docs_answer_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = Catalog::open(dir.path().join("c.db")).unwrap();
+    run(&mut cat, &account());
+    assert_eq!(
+        query(&cat, &docs_example("access_of_user")),
+        [["TABLE", "SALES.CORE.CUSTOMERS", "SELECT", ALICE_PATH]]
+    );
+    assert!(query(&cat, &docs_example("unmasked_sensitive")).is_empty(), "EMAIL is masked");
+    let mut next = account();
+    next.retain(|o| !matches!(o, Object::PolicyReference(_)));
+    next.push(dr_member("SALES.ANALYST", "ROLE", "PUBLIC"));
+    run(&mut cat, &next);
+    assert_eq!(query(&cat, &docs_example("unmasked_sensitive")), [["SALES.CORE.CUSTOMERS.EMAIL", "ALICE"]]);
+    let security: Vec<String> =
+        query(&cat, &docs_example("security_changes")).into_iter().map(|r| r[1..].join(" | ")).collect();
+    assert_eq!(
+        security,
+        [
+            "access_path | SELECT on TABLE SALES.CORE.CUSTOMERS for ROLE PUBLIC | added | ROLE PUBLIC -> DATABASE ROLE SALES.ANALYST -> SELECT on TABLE SALES.CORE.CUSTOMERS",
+            "role_membership | role SALES.ANALYST to ROLE PUBLIC | added | Null",
+            "policy_reference | SALES.CORE.EMAIL_MASK on SALES.CORE.CUSTOMERS.EMAIL | removed | Null",
+        ]
+    );
+}
