@@ -303,3 +303,38 @@ async fn policy_references_over_http() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"], json!([["EMAIL"]]));
 }
+
+#[test]
+fn the_sample_account_grants_through_database_roles_masks_email_and_tags_pii() {
+    let mut e = sample();
+    // BOB's role ANALYST reads SALES.CORE.CUSTOMERS through SALES.ANALYST -> SALES.READER.
+    let sql = "SELECT TABLE_NAME FROM SALES.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'CORE' ORDER BY 1";
+    assert_eq!(col(&run(&mut e, "ANALYST", sql), "TABLE_NAME"), ["CUSTOMERS", "ORDERS"]);
+    let roles = run(&mut e, "SNOWCAT_CRAWLER", "SHOW DATABASE ROLES IN DATABASE SALES");
+    assert_eq!(col(&roles, "name"), ["ANALYST", "READER"]);
+    assert_eq!(col(&roles, "granted_to_roles"), ["1", "0"]);
+    let refs = run(
+        &mut e,
+        "SNOWCAT_CRAWLER",
+        "SELECT POLICY_NAME, REF_ENTITY_NAME, REF_COLUMN_NAME FROM \
+         TABLE(SALES.INFORMATION_SCHEMA.POLICY_REFERENCES(REF_ENTITY_NAME => 'SALES.CORE.CUSTOMERS', REF_ENTITY_DOMAIN => 'TABLE'))",
+    );
+    assert_eq!(
+        (col(&refs, "POLICY_NAME"), col(&refs, "REF_COLUMN_NAME")),
+        (vec!["EMAIL_MASK".into()], vec!["EMAIL".into()])
+    );
+    let rap = run(&mut e, "SNOWCAT_CRAWLER", "SHOW ROW ACCESS POLICIES IN DATABASE SALES");
+    assert_eq!(col(&rap, "name"), ["OPEN_ORDERS_ONLY"]);
+    let tags = tag_rows(
+        &mut e,
+        "SNOWCAT_CRAWLER",
+        "SALES.INFORMATION_SCHEMA.TAG_REFERENCES_ALL_COLUMNS('SALES.CORE.CUSTOMERS', 'TABLE')",
+    );
+    assert!(tags.contains(&"PII email MANUAL COLUMN CUSTOMERS COLUMN EMAIL".to_string()), "{tags:?}");
+    assert!(
+        tags.contains(&"DATA_OWNER crm INHERITED TABLE CUSTOMERS COLUMN CUSTOMER_ID".to_string()),
+        "{tags:?}"
+    );
+    let show = run(&mut e, "SNOWCAT_CRAWLER", "SHOW TAGS IN SCHEMA SALES.CORE");
+    assert_eq!(col(&show, "name"), ["DATA_OWNER", "PII"]);
+}
