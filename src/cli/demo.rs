@@ -255,6 +255,8 @@ fn print_howto(catalog: &Path) {
     println!("  snowcat diff --catalog {file} --severity breaking");
     println!("  snowcat diff --catalog {file} --kind view --text");
     println!("  snowcat show --catalog {file} SALES.CORE.ORDERS --at 1");
+    println!("  snowcat access --catalog {file} SALES.CORE.CUSTOMERS.EMAIL");
+    println!("  snowcat access --catalog {file} --user BOB");
     println!(
         "or from an AI agent: `snowcat mcp --config FILE` serves this history and the live tools over MCP"
     );
