@@ -12,6 +12,8 @@ mod crawl_support;
 mod mcp_support;
 mod sqlapi_support;
 
+mod access_e2e;
+
 mod auth_e2e;
 mod auth_jwt;
 mod auth_oauth;
