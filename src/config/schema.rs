@@ -460,10 +460,13 @@ pub struct KindsConfig {
     /// tables and columns it protects (POLICY_REFERENCES): two statements per policy.
     #[serde(default = "yes")]
     pub policies: bool,
-    /// Tags (SHOW TAGS IN ACCOUNT) and where they are set (ACCOUNT_USAGE.TAG_REFERENCES, up to 2 h
-    /// behind): two statements whatever the account's size.
+    /// Tags (SHOW TAGS IN ACCOUNT): one statement.
     #[serde(default = "yes")]
     pub tags: bool,
+    /// Where tags are set (ACCOUNT_USAGE.TAG_REFERENCES: one statement whatever the account's size, up to
+    /// 2 h behind; needs IMPORTED PRIVILEGES on database SNOWFLAKE or GOVERNANCE_VIEWER).
+    #[serde(default = "yes")]
+    pub tag_references: bool,
 }
 
 impl Default for KindsConfig {
@@ -487,6 +490,7 @@ impl Default for KindsConfig {
             database_roles: true,
             policies: true,
             tags: true,
+            tag_references: true,
         }
     }
 }

@@ -92,7 +92,8 @@ pub async fn crawl(
             + 3 * u64::from(kinds.constraints)
             + pipeline
             + 2 * u64::from(kinds.policies)
-            + 2 * u64::from(kinds.tags),
+            + u64::from(kinds.tags)
+            + u64::from(kinds.tag_references),
     );
     let ctx = Ctx::new(&exec, &sink, opts, previous);
     let body = run_plan(&ctx).await;

@@ -6,7 +6,7 @@
 //! once per database role (only `OF` with grant_source = account_usage, whose GRANTS_TO_ROLES already holds
 //! the database roles' privileges), `SHOW MASKING POLICIES` and `SHOW ROW ACCESS POLICIES IN ACCOUNT`,
 //! then `DESCRIBE` and `POLICY_REFERENCES` once per policy, `SHOW TAGS IN ACCOUNT` and one
-//! `ACCOUNT_USAGE.TAG_REFERENCES`: 4 + D + 2·DR + 2·P, never per table or column. Every listing is its own
+//! `ACCOUNT_USAGE.TAG_REFERENCES` (`tag_references`): 4 + D + 2·DR + 2·P, never per table or column. Every listing is its own
 //! ledgered scope, so a failed or denied one removes nothing. Must not touch SQLite or HTTP directly.
 
 use futures_util::StreamExt;
@@ -22,9 +22,7 @@ use crate::catalog::{Object, Policy, ScopeKey, ScopeOutcome, database_role_name}
 /// Policies and tags, account-wide (run beside the database crawls).
 pub async fn account(ctx: &Ctx<'_>) -> Result<(), CrawlError> {
     let k = &ctx.opts.filters.kinds;
-    let (p, t) = tokio::join!(async { if k.policies { policies(ctx).await } else { Ok(()) } }, async {
-        if k.tags { tags(ctx).await } else { Ok(()) }
-    },);
+    let (p, t) = tokio::join!(async { if k.policies { policies(ctx).await } else { Ok(()) } }, tags(ctx));
     p?;
     t
 }
@@ -32,11 +30,16 @@ pub async fn account(ctx: &Ctx<'_>) -> Result<(), CrawlError> {
 async fn tags(ctx: &Ctx<'_>) -> Result<(), CrawlError> {
     let cap = Some(ctx.opts.show_limit as usize);
     let filters = &ctx.opts.filters;
-    listing(ctx, "tags", sql::show_tags(), &ScopeKey::Tags, cap, |r| {
-        let t = map::access::tag(r)?;
-        Ok(filters.database(&t.database).then_some(Object::Tag(t)))
-    })
-    .await?;
+    if filters.kinds.tags {
+        listing(ctx, "tags", sql::show_tags(), &ScopeKey::Tags, cap, |r| {
+            let t = map::access::tag(r)?;
+            Ok(filters.database(&t.database).then_some(Object::Tag(t)))
+        })
+        .await?;
+    }
+    if !filters.kinds.tag_references {
+        return Ok(());
+    }
     let refs = sql::account_usage_tag_references();
     listing(ctx, "tag_references", refs, &ScopeKey::TagReferences, None, |r| {
         Ok(map::access::tag_reference(r)?.filter(|t| filters.database(&t.database)).map(Object::TagReference))
