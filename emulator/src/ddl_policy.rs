@@ -293,3 +293,45 @@ pub fn forget_scope(account: &mut Account, db: &str, schema: Option<&str>) {
         !on && !inside(&r.tag.database, &r.tag.schema)
     });
 }
+
+/// A dropped or replaced table or view loses its policy attachments and tag assignments.
+pub fn forget_object(account: &mut Account, db: &str, schema: &str, name: &str) {
+    let id = ObjectName::new(db, schema, name);
+    let g = &mut account.governance;
+    g.policy_refs.retain(|r| r.object != id);
+    g.tag_refs.retain(|r| !matches!(&r.on, Tagged::Table(o) | Tagged::Column(o, _) if *o == id));
+}
+
+/// Attachments follow a renamed table (`new_name`) or, with `columns = (old, new)`, a renamed column.
+pub fn rename_object(
+    account: &mut Account,
+    old: &ObjectName,
+    new_name: &str,
+    columns: Option<(String, String)>,
+) {
+    let renamed = ObjectName::new(&old.database, &old.schema, new_name);
+    let g = &mut account.governance;
+    for r in g.policy_refs.iter_mut().filter(|r| r.object == *old) {
+        r.object = renamed.clone();
+        if let Some((from, to)) = &columns {
+            if r.column.as_ref() == Some(from) {
+                r.column = Some(to.clone());
+            }
+            r.arg_columns.iter_mut().filter(|c| *c == from).for_each(|c| *c = to.clone());
+        }
+    }
+    for r in g.tag_refs.iter_mut() {
+        match &mut r.on {
+            Tagged::Table(o) if *o == *old => *o = renamed.clone(),
+            Tagged::Column(o, c) if *o == *old => {
+                *o = renamed.clone();
+                if let Some((from, to)) = &columns
+                    && c == from
+                {
+                    *c = to.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -471,6 +471,7 @@ pub fn create_table_or_view(
         }
         sch.tables.remove(pos);
         super::ddl_pipeline::source_replaced(account, &db, &schema, &name);
+        super::ddl_policy::forget_object(account, &db, &schema, &name);
         if !copy_grants {
             account.remove_grants_on(|t| is_object(t, &db, &schema, &name));
         }
@@ -533,6 +534,7 @@ pub fn drop_table(account: &mut Account, db: &str, schema: &str, name: &str, vie
     let found = sch.tables.len() != before;
     if found {
         account.remove_grants_on(|t| is_object(t, db, schema, name));
+        super::ddl_policy::forget_object(account, db, schema, name);
     }
     found
 }

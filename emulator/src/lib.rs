@@ -14,6 +14,7 @@
 //!   documented responses.
 
 pub mod account_usage;
+pub mod account_usage_governance;
 pub mod ddl;
 pub mod ddl_account;
 pub mod ddl_alter;
@@ -29,6 +30,7 @@ pub mod ddl_table;
 pub mod ddl_view;
 pub mod engine;
 pub mod generate;
+pub mod generate_access;
 pub mod generate_pipeline;
 pub mod identity;
 pub mod info_functions;

@@ -239,6 +239,10 @@ fn on_target(ctx: &ShowCtx, c: &mut Cursor) -> Result<GrantTarget, SqlError> {
     if c.kw("ACCOUNT") {
         return Ok(GrantTarget::Account);
     }
+    if c.kws(&["DATABASE", "ROLE"]) {
+        let (d, r) = super::show_database_roles::role_name(ctx, c)?;
+        return Ok(GrantTarget::DatabaseRole(d, r));
+    }
     if c.kw("DATABASE") {
         let d = c.ident()?;
         if account.database(&d).is_none() || !view.show_database(&d) {

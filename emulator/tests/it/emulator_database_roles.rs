@@ -115,6 +115,12 @@ fn grants_to_of_and_future_to_a_database_role() {
     let i = col(&on, "granted_to").iter().position(|v| v == "DATABASE_ROLE").unwrap();
     assert_eq!(col(&on, "grantee_name")[i], "BASE");
 
+    // ON DATABASE ROLE: its OWNERSHIP and who holds it.
+    let on_role = run(&mut e, "ACCOUNTADMIN", "SHOW GRANTS ON DATABASE ROLE D.BASE");
+    let mut privs = col(&on_role, "privilege");
+    privs.sort();
+    assert_eq!(privs, ["OWNERSHIP", "USAGE"]);
+    assert!(col(&on_role, "granted_on").iter().all(|v| v == "DATABASE_ROLE"));
     let fut = run(&mut e, "ACCOUNTADMIN", "SHOW FUTURE GRANTS TO DATABASE ROLE D.ANALYST");
     assert_eq!(
         names(&fut),
@@ -246,4 +252,43 @@ async fn database_role_ddl_and_show_over_http() {
     assert!(names.contains(&"D.\"Mixed Case\""), "{names:?}");
     let (status, body) = run("SHOW DATABASE ROLES IN DATABASE NOPE").await;
     assert_eq!((status, body["code"].as_str()), (422, Some("002003")), "{body}");
+}
+
+#[test]
+fn generated_database_roles_and_masking_policies_are_deterministic_and_linear() {
+    use snowflake_emulator::generate_access::{AccessSpec, add_access};
+    let build = || {
+        let mut a = Account::generate(GenerateSpec { databases: 3, schemas: 2, tables: 12, columns: 9 });
+        add_access(&mut a, AccessSpec { database_roles: 40, masking_policies: 9 });
+        a
+    };
+    let a = build();
+    assert_eq!(a.database_roles.len(), 40);
+    assert_eq!(a.governance.policies.len(), 9);
+    assert_eq!(a.governance.policy_refs.len(), 9, "each policy on its own text column");
+    // Grants stay linear in the number of database roles (at most 9 per role).
+    let to_db_roles = a
+        .grants
+        .iter()
+        .filter(|g| matches!(g.grantee, snowflake_emulator::model_types::Grantee::DatabaseRole(..)))
+        .count();
+    assert!(to_db_roles <= 40 * 8, "{to_db_roles}");
+    let b = build();
+    let key = |a: &Account| {
+        a.grants.iter().map(|g| format!("{:?}{:?}{}", g.target, g.grantee, g.privilege)).collect::<Vec<_>>()
+    };
+    assert_eq!(key(&a), key(&b));
+    let mut e = Engine::new(a);
+    let mut total = 0;
+    for d in e.account().databases.iter().map(|d| d.name.clone()).collect::<Vec<_>>() {
+        total += run(&mut e, "ACCOUNTADMIN", &format!("SHOW DATABASE ROLES IN DATABASE {d}")).rows.len();
+    }
+    assert_eq!(total, 40);
+    let masks = run(&mut e, "ACCOUNTADMIN", "SHOW MASKING POLICIES IN ACCOUNT");
+    assert_eq!(masks.rows.len(), 9);
+    let nested = run(&mut e, "ACCOUNTADMIN", "SHOW DATABASE ROLES IN DATABASE SALES_00");
+    assert!(
+        col(&nested, "granted_database_roles").iter().any(|n| n != "0"),
+        "some database roles are nested"
+    );
 }

@@ -338,3 +338,66 @@ fn the_sample_account_grants_through_database_roles_masks_email_and_tags_pii() {
     let show = run(&mut e, "SNOWCAT_CRAWLER", "SHOW TAGS IN SCHEMA SALES.CORE");
     assert_eq!(col(&show, "name"), ["DATA_OWNER", "PII"]);
 }
+
+#[test]
+fn account_usage_views_list_policies_references_and_direct_tags() {
+    let mut e = engine();
+    let refs = run(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT POLICY_NAME, REF_ENTITY_NAME, REF_COLUMN_NAME, POLICY_ID FROM SNOWFLAKE.ACCOUNT_USAGE.POLICY_REFERENCES ORDER BY 1",
+    );
+    assert_eq!(col(&refs, "POLICY_NAME"), ["BY_REGION", "EMAIL_MASK", "REGION_RAP"]);
+    assert!(col(&refs, "POLICY_ID").iter().all(|v| v != "NULL"));
+    let bodies = run(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT POLICY_NAME, POLICY_SIGNATURE, POLICY_RETURN_TYPE, POLICY_BODY FROM SNOWFLAKE.ACCOUNT_USAGE.ROW_ACCESS_POLICIES",
+    );
+    assert_eq!(
+        (col(&bodies, "POLICY_SIGNATURE"), col(&bodies, "POLICY_BODY")),
+        (vec!["(R VARCHAR)".into()], vec!["R = 'EU'".into()])
+    );
+    // Direct assignments only: the schema's OWNER_TEAM is not repeated on the column.
+    let tags = run(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT TAG_NAME, TAG_VALUE, OBJECT_DATABASE, OBJECT_NAME, DOMAIN, COLUMN_NAME, APPLY_METHOD \
+         FROM SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES ORDER BY DOMAIN",
+    );
+    assert_eq!(col(&tags, "DOMAIN"), ["COLUMN", "DATABASE", "SCHEMA"]);
+    assert_eq!(col(&tags, "OBJECT_DATABASE"), ["D", "", "D"]);
+    assert_eq!(col(&tags, "OBJECT_NAME"), ["CUSTOMERS", "D", "S"]);
+    assert!(col(&tags, "APPLY_METHOD").iter().all(|m| m == "MANUAL"));
+    let defs = run(
+        &mut e,
+        "ACCOUNTADMIN",
+        "SELECT TAG_NAME, ALLOWED_VALUES FROM SNOWFLAKE.ACCOUNT_USAGE.TAGS ORDER BY 1",
+    );
+    assert_eq!(col(&defs, "TAG_NAME"), ["OWNER_TEAM", "PII"]);
+}
+
+#[test]
+fn attachments_follow_renames_and_go_with_a_dropped_table() {
+    let mut e = engine();
+    run(&mut e, "ACCOUNTADMIN", "ALTER TABLE D.S.CUSTOMERS RENAME COLUMN EMAIL TO MAIL");
+    run(&mut e, "ACCOUNTADMIN", "ALTER TABLE D.S.CUSTOMERS RENAME TO CLIENTS");
+    assert_eq!(
+        policy_refs(&mut e, "ACCOUNTADMIN", "POLICY_NAME => 'D.SEC.EMAIL_MASK'"),
+        ["EMAIL_MASK MASKING_POLICY CLIENTS TABLE MAIL NULL ACTIVE"]
+    );
+    let tags =
+        tag_rows(&mut e, "ACCOUNTADMIN", "D.INFORMATION_SCHEMA.TAG_REFERENCES('D.S.CLIENTS.MAIL', 'COLUMN')");
+    assert!(tags.contains(&"PII email MANUAL COLUMN CLIENTS COLUMN MAIL".to_string()), "{tags:?}");
+    // Dropping the table detaches its policies, so they can be dropped; a new table of the same name
+    // starts clean.
+    run(&mut e, "ACCOUNTADMIN", "DROP TABLE D.S.CLIENTS");
+    run(&mut e, "ACCOUNTADMIN", "DROP ROW ACCESS POLICY D.SEC.REGION_RAP");
+    run(&mut e, "ACCOUNTADMIN", "CREATE TABLE D.S.CLIENTS (MAIL VARCHAR)");
+    let all = tag_rows(
+        &mut e,
+        "ACCOUNTADMIN",
+        "D.INFORMATION_SCHEMA.TAG_REFERENCES_ALL_COLUMNS('D.S.CLIENTS', 'TABLE')",
+    );
+    assert_eq!(all, ["OWNER_TEAM sales INHERITED SCHEMA CLIENTS COLUMN MAIL"]);
+}
