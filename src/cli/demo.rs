@@ -31,8 +31,10 @@ use snowflake_emulator::model::Account;
 pub const CHANGES_SQL: &str = include_str!("../../config/emulator/demo-changes.sql");
 
 /// Applied to the sample before the first crawl: the crawler role gets MANAGE GRANTS, as recommended for
-/// complete SHOW visibility (so a schema it cannot use is seen as denied instead of vanishing).
-const SETUP_SQL: &str = "USE ROLE SECURITYADMIN;\nGRANT MANAGE GRANTS ON ACCOUNT TO ROLE SNOWCAT_CRAWLER;\n";
+/// complete SHOW visibility (so a schema it cannot use is seen as denied instead of vanishing), and
+/// IMPORTED PRIVILEGES on SNOWFLAKE for the tag assignments of ACCOUNT_USAGE.TAG_REFERENCES.
+const SETUP_SQL: &str = "USE ROLE SECURITYADMIN;\nGRANT MANAGE GRANTS ON ACCOUNT TO ROLE SNOWCAT_CRAWLER;\n\
+    USE ROLE ACCOUNTADMIN;\nGRANT IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE SNOWCAT_CRAWLER;\n";
 
 /// The account name the demo's runs are recorded under.
 pub const ACCOUNT: &str = "demo";
