@@ -327,7 +327,7 @@ mod tests {
     #[test]
     fn the_listing_follows_the_mode() {
         let all = list(Listing { live: true, allow_write: false });
-        assert_eq!(all.len(), 20);
+        assert_eq!(all.len(), 22);
         let exec = &all[0];
         assert_eq!(exec.annotations.as_ref().and_then(|a| a.read_only_hint), Some(true));
         let write = list(Listing { live: true, allow_write: true });
