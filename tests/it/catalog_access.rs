@@ -182,7 +182,7 @@ fn five_multi_hop_cases_match_the_hand_written_truth() {
     )));
     let cut: Vec<_> = cat
         .connection()
-        .prepare("SELECT object_name, before, severity FROM changes_v WHERE run_id = ?1 AND object_kind = 'access_path'")
+        .prepare("SELECT object_name, before, severity FROM changes_v WHERE run_id = ?1 AND object_kind = 'access_path' ORDER BY object_name")
         .unwrap()
         .query_map([r3], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
         .unwrap()
