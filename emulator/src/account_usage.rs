@@ -20,7 +20,7 @@ use super::visibility::role_closure;
 /// The database and schema that hold the views.
 pub const DATABASE: &str = "SNOWFLAKE";
 pub const SCHEMA: &str = "ACCOUNT_USAGE";
-pub const VIEWS: [&str; 7] = [
+pub const VIEWS: [&str; 8] = [
     "GRANTS_TO_ROLES",
     "GRANTS_TO_USERS",
     "POLICY_REFERENCES",
@@ -28,6 +28,7 @@ pub const VIEWS: [&str; 7] = [
     "ROW_ACCESS_POLICIES",
     "TAGS",
     "TAG_REFERENCES",
+    "ROLES",
 ];
 
 const GRANTS_TO_ROLES: &[(&str, Ty)] = &[

@@ -1,5 +1,5 @@
-//! `SNOWFLAKE.ACCOUNT_USAGE.POLICY_REFERENCES`, `MASKING_POLICIES`, `ROW_ACCESS_POLICIES`, `TAGS` and
-//! `TAG_REFERENCES` with the documented columns (metadata-shapes-2 §3.3, §3.5, §4.3): one view for the
+//! `SNOWFLAKE.ACCOUNT_USAGE.POLICY_REFERENCES`, `MASKING_POLICIES`, `ROW_ACCESS_POLICIES`, `TAGS`,
+//! `TAG_REFERENCES` and `ROLES` with the documented columns (metadata-shapes-2 §2.4, §3.3, §3.5, §4.3): one view for the
 //! whole account, direct tag assignments only (no inheritance), policy and tag comments as VARIANT. Ids
 //! are the object's creation tick (stable for its life). Dropped policies and tags are not kept (no
 //! DELETED rows), and the 2 h latency is not emulated.
@@ -8,12 +8,27 @@
 
 use rusqlite::types::Value as Sql;
 
-use super::info_rows::Ty::{self, Ltz, Num, Obj, Text};
+use super::info_rows::Ty::{self, Bool, Ltz, Num, Obj, Text};
 use super::model::Account;
 use super::model_access::{PolicyKind, Tagged};
 
-pub const VIEWS: [&str; 5] =
-    ["POLICY_REFERENCES", "MASKING_POLICIES", "ROW_ACCESS_POLICIES", "TAGS", "TAG_REFERENCES"];
+pub const VIEWS: [&str; 6] =
+    ["POLICY_REFERENCES", "MASKING_POLICIES", "ROW_ACCESS_POLICIES", "TAGS", "TAG_REFERENCES", "ROLES"];
+
+/// ROLES (metadata-shapes-2 §2.4): account roles and database roles, one statement for the whole account.
+const ROLES: &[(&str, Ty)] = &[
+    ("ROLE_ID", Num),
+    ("CREATED_ON", Ltz),
+    ("DELETED_ON", Ltz),
+    ("NAME", Text),
+    ("COMMENT", Text),
+    ("OWNER", Text),
+    ("ROLE_TYPE", Text),
+    ("ROLE_DATABASE_NAME", Text),
+    ("ROLE_INSTANCE_ID", Num),
+    ("OWNER_ROLE_TYPE", Text),
+    ("IS_FROM_ORGANIZATION_USER_GROUP", Bool),
+];
 
 const POLICY_REFERENCES: &[(&str, Ty)] = &[
     ("POLICY_DB", Text),
@@ -92,6 +107,7 @@ pub fn columns(view: &str) -> &'static [(&'static str, Ty)] {
         "POLICY_REFERENCES" => POLICY_REFERENCES,
         "TAGS" => TAGS,
         "TAG_REFERENCES" => TAG_REFERENCES,
+        "ROLES" => ROLES,
         _ => POLICIES,
     }
 }
@@ -113,6 +129,38 @@ fn tag_id(account: &Account, db: &str, schema: &str, name: &str) -> Sql {
 pub fn rows(account: &Account, view: &str, emit: &mut dyn FnMut(Vec<Sql>)) {
     let g = &account.governance;
     match view {
+        "ROLES" => {
+            for r in &account.roles {
+                emit(vec![
+                    Sql::Integer(r.created_on),
+                    Sql::Integer(r.created_on),
+                    Sql::Null,
+                    txt(&r.name),
+                    if r.comment.is_empty() { Sql::Null } else { txt(&r.comment) },
+                    txt(&r.owner),
+                    txt("ROLE"),
+                    Sql::Null,
+                    Sql::Null,
+                    if r.owner.is_empty() { Sql::Null } else { txt("ROLE") },
+                    Sql::Integer(0),
+                ]);
+            }
+            for r in &account.database_roles {
+                emit(vec![
+                    Sql::Integer(r.created_on),
+                    Sql::Integer(r.created_on),
+                    Sql::Null,
+                    txt(&r.name),
+                    r.comment.as_deref().map_or(Sql::Null, txt),
+                    txt(&r.owner),
+                    txt("DATABASE_ROLE"),
+                    txt(&r.database),
+                    Sql::Null,
+                    txt("ROLE"),
+                    Sql::Integer(0),
+                ]);
+            }
+        }
         "POLICY_REFERENCES" => {
             for r in &g.policy_refs {
                 let Some(table) = account.table(&r.object.database, &r.object.schema, &r.object.name) else {

@@ -100,13 +100,20 @@ fn apply(
             Tagged::Table(ObjectName::new(&d, &s, &t))
         }
     };
-    let now = account.tick(ctx.now_ms);
-    if let Tagged::Table(o) = &target
-        && let Some(t) = account.table_mut(&o.database, &o.schema, &o.name)
-    {
-        t.last_altered = now;
-        t.last_ddl = now;
+    let touched = if let Tagged::Table(o) = &target { Some(o.clone()) } else { None };
+    let done = act(account, ctx, c, target)?;
+    // A successful policy or tag change moves LAST_ALTERED and LAST_DDL (metadata-shapes-2 §9.9).
+    if let Some(o) = touched {
+        let now = account.tick(ctx.now_ms);
+        if let Some(t) = account.table_mut(&o.database, &o.schema, &o.name) {
+            t.last_altered = now;
+            t.last_ddl = now;
+        }
     }
+    Ok(done)
+}
+
+fn act(account: &mut Account, ctx: &DdlContext, c: &mut Cursor, target: Tagged) -> Result<String, SqlError> {
     if c.kw("SET") {
         c.expect_kw("TAG")?;
         return set_tags(account, ctx, c, target);

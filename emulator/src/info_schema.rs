@@ -3,8 +3,9 @@
 //! holding only the rows the role may see, Snowflake-only syntax is translated (ILIKE, `::`, CURRENT_*(),
 //! including the account's own names from `identity.rs`),
 //! and SQLite runs it with the request's bindings. One plain table per (database, view) referenced, so
-//! SQLite's 10-attached-databases limit never applies. `SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES` /
-//! `GRANTS_TO_USERS` go the same way, with rows from `account_usage.rs`.
+//! SQLite's 10-attached-databases limit never applies. `SNOWFLAKE.ACCOUNT_USAGE` views go the same way,
+//! with rows from `account_usage*.rs`, and so do the table functions `TABLE(<db>.INFORMATION_SCHEMA.
+//! POLICY_REFERENCES(...))`, `TAG_REFERENCES(...)`, `TAG_REFERENCES_ALL_COLUMNS(...)` (`info_functions.rs`).
 //!
 //! Must not mutate the account.
 

@@ -401,3 +401,15 @@ fn attachments_follow_renames_and_go_with_a_dropped_table() {
     );
     assert_eq!(all, ["OWNER_TEAM sales INHERITED SCHEMA CLIENTS COLUMN MAIL"]);
 }
+
+#[test]
+fn a_policy_change_moves_last_ddl_and_a_refused_one_does_not() {
+    let mut e = engine();
+    let sql = "SELECT LAST_DDL FROM D.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'CUSTOMERS'";
+    let last_ddl = |e: &mut Engine| format!("{:?}", run(e, "ACCOUNTADMIN", sql).rows);
+    let before = last_ddl(&mut e);
+    fail(&mut e, "ACCOUNTADMIN", "ALTER TABLE D.S.CUSTOMERS MODIFY COLUMN ID SET TAG D.SEC.PII = 'ssn'");
+    assert_eq!(last_ddl(&mut e), before, "a refused ALTER changes nothing");
+    run(&mut e, "ACCOUNTADMIN", "ALTER TABLE D.S.CUSTOMERS MODIFY COLUMN EMAIL UNSET MASKING POLICY");
+    assert_ne!(last_ddl(&mut e), before);
+}
