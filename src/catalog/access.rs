@@ -51,7 +51,7 @@ impl Catalog {
     /// Columns are answered now only; object and principal questions about the past cover databases,
     /// schemas, tables and views.
     pub fn access_paths(&self, account: &str, q: &AccessQuery, at: Option<i64>) -> Result<Vec<AccessPath>> {
-        let (filter, a, b): (&str, String, String) = match q {
+        let (filter, name): (&str, String) = match q {
             AccessQuery::Object(parts) if parts.is_empty() || parts.len() > 4 => {
                 return Err(CatalogError::Invalid(format!(
                     "expected DB, DB.SCHEMA, DB.SCHEMA.TABLE or DB.SCHEMA.TABLE.COLUMN, got {} parts",
@@ -68,23 +68,19 @@ impl Catalog {
                 (
                     "object_type = 'COLUMN' AND object = ?3",
                     format!("{}.{}", table.join("."), show_part(&parts[3])),
-                    String::new(),
                 )
             }
             AccessQuery::Object(parts) => {
                 let name: Vec<String> = parts.iter().map(|p| show_part(p)).collect();
-                ("object_type <> 'COLUMN' AND object = ?3", name.join("."), String::new())
+                ("object_type <> 'COLUMN' AND object = ?3", name.join("."))
             }
             AccessQuery::Role(r) => (
                 "object_type <> 'COLUMN' AND principal_type IN ('ROLE', 'DATABASE_ROLE') AND principal = ?3",
                 r.clone(),
-                String::new(),
             ),
-            AccessQuery::User(u) => (
-                "object_type <> 'COLUMN' AND principal_type = 'USER' AND principal = ?3",
-                u.clone(),
-                String::new(),
-            ),
+            AccessQuery::User(u) => {
+                ("object_type <> 'COLUMN' AND principal_type = 'USER' AND principal = ?3", u.clone())
+            }
         };
         let source = match at {
             None => {
@@ -101,11 +97,11 @@ impl Catalog {
             }
         };
         let sql = format!(
-            "SELECT DISTINCT {COLUMNS} FROM ({source}) WHERE {filter} AND ?4 = ?4
+            "SELECT DISTINCT {COLUMNS} FROM ({source}) WHERE {filter}
              ORDER BY object, privilege, principal_type, principal, hops, path"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![account, at, a, b], |r| {
+        let rows = stmt.query_map(params![account, at, name], |r| {
             Ok(AccessPath {
                 object_type: r.get(0)?,
                 object: r.get(1)?,
