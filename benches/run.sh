@@ -2,7 +2,8 @@
 # Published numbers for snowcat: crawls of generated accounts served by `snowcat bench` (the emulator with
 # injected latency / 429+503 faults) on 127.0.0.1, measured with /usr/bin/time; writes docs/benchmarks.md.
 #
-# usage: benches/run.sh [SIZE...]        SIZE: 1k 10k 100k 2m (default: 1k 10k)
+# usage: benches/run.sh [SIZE...]        SIZE: 1k 10k 100k 2m access (default: 1k 10k; access = 1k
+#                                       plus 200 database roles and 50 masking policies)
 #   SNOWCAT_BIN=path  use this binary instead of building target/release/snowcat
 #   OUT=path          write the report elsewhere (default docs/benchmarks.md)
 #   CONDITIONS="..."  conditions to run, of: none latency faults, space or comma separated (default: all
@@ -24,13 +25,14 @@ if [[ -z "${SNOWCAT_BIN:-}" ]]; then
 fi
 SIZES=("$@")
 [[ ${#SIZES[@]} -eq 0 ]] && SIZES=(1k 10k)
-declare -A SPEC=([1k]=10x10x10x10 [10k]=10x10x100x10 [100k]=20x25x200x10 [2m]=20x25x200x20)
+declare -A SPEC=([1k]=10x10x10x10 [10k]=10x10x100x10 [100k]=20x25x200x10 [2m]=20x25x200x20 [access]=10x10x10x10)
+declare -A EXTRA=([access]="--generate-database-roles 200 --generate-masking-policies 50")
 declare -A COND_LABEL=([none]="none" [latency]="latency 100 ms" [faults]="429+503 at 30%")
 for c in ${CONDITIONS//,/ }; do
   [[ -n ${COND_LABEL[$c]:-} ]] || { echo "unknown condition $c (none latency faults)" >&2; exit 2; }
 done
 for size in "${SIZES[@]}"; do
-  [[ -n ${SPEC[$size]:-} ]] || { echo "unknown size $size (1k 10k 100k 2m)" >&2; exit 2; }
+  [[ -n ${SPEC[$size]:-} ]] || { echo "unknown size $size (1k 10k 100k 2m access)" >&2; exit 2; }
 done
 
 WORK=$(mktemp -d)
@@ -79,6 +81,8 @@ for size in "${SIZES[@]}"; do
   for c in "${conds[@]}"; do
     cond=${COND_LABEL[$c]}
     args=(--generate "$spec")
+    read -ra extra <<< "${EXTRA[$size]:-}"
+    args+=("${extra[@]}")
     case $c in
       latency) args+=(--latency-ms 100) ;;
       faults) args+=(--rate-429 0.15 --rate-503 0.15) ;;

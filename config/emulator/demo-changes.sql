@@ -38,3 +38,9 @@ REVOKE USAGE ON SCHEMA FINANCE.LEDGER FROM ROLE SNOWCAT_CRAWLER;
 CREATE OR REPLACE VIEW SALES.REPORTING.ACTIVE_CUSTOMERS COPY GRANTS COMMENT = 'Customers with IS_ACTIVE' AS
     SELECT CUSTOMER_ID, EMAIL FROM SALES.CORE.CUSTOMERS WHERE IS_ACTIVE AND EMAIL LIKE '%@%';
 ALTER TASK SALES.PIPELINE.LOAD_ORDERS SUSPEND;
+
+-- Access (issue 16): a database role granted to an account role, and the masking policy taken off the
+-- PII-tagged column CUSTOMERS.EMAIL. Both are security changes; the grant also opens a new path to the
+-- PII table, which the diff reports with the path (`snowcat access` shows every path to it).
+GRANT DATABASE ROLE SALES.READER TO ROLE FINANCE_ANALYST;
+ALTER TABLE SALES.CORE.CUSTOMERS MODIFY COLUMN EMAIL UNSET MASKING POLICY;

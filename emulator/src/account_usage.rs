@@ -1,4 +1,5 @@
-//! `SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES` and `GRANTS_TO_USERS` as Snowflake documents them: one view
+//! `SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES` and `GRANTS_TO_USERS` as Snowflake documents them (the
+//! policy and tag views are in `account_usage_governance.rs`): one view
 //! for the whole account (the querying role's hierarchy does not narrow it), revoked grants kept with
 //! `DELETED_ON` set, grants on dropped objects omitted, `GRANT_OPTION` a BOOLEAN, `NAME` the bare object
 //! name with its parents in `TABLE_CATALOG` / `TABLE_SCHEMA`, `GRANTED_TO` `ACCOUNT ROLE` or `USER`.
@@ -9,6 +10,7 @@
 
 use rusqlite::types::Value as Sql;
 
+use super::account_usage_governance as governance;
 use super::info_rows::Ty::{self, Bool, Ltz, Text};
 use super::model::Account;
 use super::model_types::{Grant, GrantTarget, Grantee};
@@ -18,7 +20,16 @@ use super::visibility::role_closure;
 /// The database and schema that hold the views.
 pub const DATABASE: &str = "SNOWFLAKE";
 pub const SCHEMA: &str = "ACCOUNT_USAGE";
-pub const VIEWS: [&str; 2] = ["GRANTS_TO_ROLES", "GRANTS_TO_USERS"];
+pub const VIEWS: [&str; 8] = [
+    "GRANTS_TO_ROLES",
+    "GRANTS_TO_USERS",
+    "POLICY_REFERENCES",
+    "MASKING_POLICIES",
+    "ROW_ACCESS_POLICIES",
+    "TAGS",
+    "TAG_REFERENCES",
+    "ROLES",
+];
 
 const GRANTS_TO_ROLES: &[(&str, Ty)] = &[
     ("CREATED_ON", Ltz),
@@ -48,7 +59,11 @@ const GRANTS_TO_USERS: &[(&str, Ty)] = &[
 
 /// The documented columns of a view, in order.
 pub fn columns(view: &str) -> &'static [(&'static str, Ty)] {
-    if view == "GRANTS_TO_USERS" { GRANTS_TO_USERS } else { GRANTS_TO_ROLES }
+    match view {
+        "GRANTS_TO_USERS" => GRANTS_TO_USERS,
+        v if governance::VIEWS.contains(&v) => governance::columns(v),
+        _ => GRANTS_TO_ROLES,
+    }
 }
 
 /// Whether `role` may read SNOWFLAKE.ACCOUNT_USAGE: ACCOUNTADMIN in its hierarchy, or IMPORTED PRIVILEGES
@@ -88,11 +103,16 @@ fn target_cols(target: &GrantTarget) -> (String, String, Option<&str>, Option<&s
         GrantTarget::Warehouse(w) => ("WAREHOUSE".into(), w.clone(), None, None),
         GrantTarget::Role(r) => ("ROLE".into(), r.clone(), None, None),
         GrantTarget::User(u) => ("USER".into(), u.clone(), None, None),
+        // Bare name, its database in TABLE_CATALOG (metadata-shapes-2 §2.4, L).
+        GrantTarget::DatabaseRole(d, r) => ("DATABASE_ROLE".into(), r.clone(), Some(d), None),
     }
 }
 
 /// Feed every row of `view` (live grants, then revoked ones with their DELETED_ON) to `emit`.
 pub fn rows(account: &Account, view: &str, emit: &mut dyn FnMut(Vec<Sql>)) {
+    if governance::VIEWS.contains(&view) {
+        return governance::rows(account, view, emit);
+    }
     let live = account.grants.iter().map(|g| (g, None));
     let revoked = account.revoked_grants.iter().map(|(g, at)| (g, Some(*at)));
     for (g, deleted_on) in live.chain(revoked) {
@@ -109,7 +129,11 @@ pub fn rows(account: &Account, view: &str, emit: &mut dyn FnMut(Vec<Sql>)) {
             ("GRANTS_TO_USERS", ..) | ("GRANTS_TO_ROLES", GrantTarget::Role(_), Grantee::User(_)) => {}
             (_, target, grantee) => {
                 let (granted_on, name, catalog, schema) = target_cols(target);
-                let granted_to = if matches!(grantee, Grantee::Role(_)) { "ACCOUNT ROLE" } else { "USER" };
+                let granted_to = match grantee {
+                    Grantee::Role(_) => "ACCOUNT ROLE",
+                    Grantee::DatabaseRole(..) => "DATABASE_ROLE",
+                    Grantee::User(_) => "USER",
+                };
                 emit(vec![
                     Sql::Integer(g.created_on),
                     Sql::Integer(deleted_on.unwrap_or(g.created_on)),

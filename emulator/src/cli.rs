@@ -24,6 +24,13 @@ pub struct EmulatorArgs {
     /// Generate a large account instead: DATABASESxSCHEMASxTABLESxCOLUMNS, e.g. 20x25x200x20.
     #[arg(long, value_name = "DxSxTxC", conflicts_with = "accounts")]
     pub generate: Option<GenerateSpec>,
+    /// With --generate: add this many database roles (spread over the databases, granted privileges and
+    /// to account roles), e.g. 200 for the access benchmark.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "generate")]
+    pub generate_database_roles: usize,
+    /// With --generate: add this many masking policies, each attached to a text column.
+    #[arg(long, value_name = "M", default_value_t = 0, requires = "generate")]
+    pub generate_masking_policies: usize,
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
@@ -97,7 +104,13 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
 
 fn load_account(args: &EmulatorArgs) -> Result<Account, CliError> {
     if let Some(spec) = args.generate {
-        return Ok(Account::generate(spec));
+        let mut account = Account::generate(spec);
+        let access = crate::generate_access::AccessSpec {
+            database_roles: args.generate_database_roles,
+            masking_policies: args.generate_masking_policies,
+        };
+        crate::generate_access::add_access(&mut account, access);
+        return Ok(account);
     }
     if args.accounts.is_empty() {
         return Account::from_sql(crate::sample_sql()).map_err(CliError::Sample);

@@ -6,6 +6,7 @@
 
 use super::lexer::{Cursor, split_statements};
 use super::model::{Account, LoadError};
+use super::model_access::PolicyKind;
 use super::model_types::{Database, GrantTarget, Schema};
 use super::result::SqlError;
 
@@ -72,6 +73,7 @@ pub fn apply(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Result<S
         "COMMENT" => comment_on(account, ctx, &mut c),
         "DROP" => drop_stmt(account, ctx, &mut c),
         "UNDROP" => super::ddl_undrop::undrop(account, ctx, &mut c),
+        "ALTER" if let Some(done) = super::ddl_governance_alter::try_alter(account, ctx, sql) => done,
         "ALTER" if c.word_at(1).as_deref() == Some("WAREHOUSE") => {
             super::ddl_account::alter_warehouse(account, &mut c)
         }
@@ -126,6 +128,9 @@ fn create(
     }
     let kind = c.word_at(0).unwrap_or_default();
     match kind.as_str() {
+        "DATABASE" if c.word_at(1).as_deref() == Some("ROLE") => {
+            super::ddl_database_role::create(account, ctx, c, or_replace)
+        }
         "DATABASE" => create_database(account, ctx, c, or_replace, mods.iter().any(|m| m == "TRANSIENT")),
         "SCHEMA" => create_schema(account, ctx, c, or_replace, mods.iter().any(|m| m == "TRANSIENT")),
         "TABLE" | "VIEW" => super::ddl_table::create_table_or_view(account, ctx, sql),
@@ -138,6 +143,11 @@ fn create(
             super::ddl_routine::create(account, ctx, r, sql)
         }
         "ROLE" => super::ddl_account::create_role(account, ctx, c, or_replace),
+        "MASKING" => super::ddl_policy::create_policy(account, ctx, sql, PolicyKind::Masking),
+        "ROW" if c.word_at(1).as_deref() == Some("ACCESS") => {
+            super::ddl_policy::create_policy(account, ctx, sql, PolicyKind::RowAccess)
+        }
+        "TAG" => super::ddl_policy::create_tag(account, ctx, sql),
         "USER" => super::ddl_account::create_user(account, ctx, c, or_replace),
         "WAREHOUSE" => super::ddl_account::create_warehouse(account, ctx, c, or_replace),
         _ => Err(SqlError::syntax(format!("unsupported CREATE {kind}"))),
@@ -366,6 +376,8 @@ pub fn unsupported_command() -> SqlError {
 
 fn drop_database(account: &mut Account, name: &str) {
     account.databases.retain(|d| d.name != name);
+    super::ddl_database_role::remove_all_in(account, name);
+    super::ddl_policy::forget_scope(account, name, None);
     account.remove_grants_on(|t| match t {
         GrantTarget::Database(d) | GrantTarget::Schema(d, _) => d == name,
         GrantTarget::Object { database, .. } => database == name,
@@ -382,6 +394,7 @@ fn drop_schema(account: &mut Account, db: &str, name: &str) {
     if let Some(d) = account.database_mut(db) {
         d.schemas.retain(|s| s.name != name);
     }
+    super::ddl_policy::forget_scope(account, db, Some(name));
     account.remove_grants_on(|t| match t {
         GrantTarget::Schema(d, s) => d == db && s == name,
         GrantTarget::Object { database, schema, .. } => database == db && schema == name,
@@ -390,7 +403,20 @@ fn drop_schema(account: &mut Account, db: &str, name: &str) {
 }
 
 fn drop_stmt(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Result<String, SqlError> {
+    if c.word_at(1).as_deref() == Some("DATABASE") && c.word_at(2).as_deref() == Some("ROLE") {
+        c.expect_kw("DROP")?;
+        return super::ddl_database_role::drop(account, ctx, c);
+    }
     c.expect_kw("DROP")?;
+    if c.kws(&["MASKING", "POLICY"]) {
+        return super::ddl_policy::drop_policy(account, ctx, c, PolicyKind::Masking);
+    }
+    if c.kws(&["ROW", "ACCESS", "POLICY"]) {
+        return super::ddl_policy::drop_policy(account, ctx, c, PolicyKind::RowAccess);
+    }
+    if c.kw("TAG") {
+        return super::ddl_policy::drop_tag(account, ctx, c);
+    }
     let kind = if c.kws(&["MATERIALIZED", "VIEW"]) {
         "VIEW".to_string()
     } else if c.kws(&["EXTERNAL", "TABLE"]) || c.kws(&["DYNAMIC", "TABLE"]) || c.kws(&["EVENT", "TABLE"]) {

@@ -8,6 +8,7 @@ use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Statement};
 use super::ddl::{DdlContext, already_exists, resolve_object};
 use super::ddl_table::{Owner, column_from, constraints_from, ident, name_parts, parse_one, strip_rely};
 use super::model::Account;
+use super::model_access::ObjectName;
 use super::model_types::{ConstraintKind, GrantTarget, Table};
 use super::result::SqlError;
 use super::types::parse_type;
@@ -62,6 +63,22 @@ pub fn alter_table(account: &mut Account, ctx: &mut DdlContext, sql: &str) -> Re
             {
                 *n = new_name.clone();
             }
+        }
+        let old = ObjectName::new(&db, &schema, &name);
+        super::ddl_policy::rename_object(account, &old, &new_name, None);
+    }
+    for op in &at.operations {
+        if let AlterTableOperation::RenameColumn { old_column_name, new_column_name } = op {
+            let t = at.operations.iter().find_map(|o| match o {
+                AlterTableOperation::RenameTable { table_name } => match table_name {
+                    sqlparser::ast::RenameTableNameKind::As(n)
+                    | sqlparser::ast::RenameTableNameKind::To(n) => name_parts(n).pop(),
+                },
+                _ => None,
+            });
+            let obj = ObjectName::new(&db, &schema, t.as_deref().unwrap_or(&name));
+            let cols = (ident(old_column_name), ident(new_column_name));
+            super::ddl_policy::rename_object(account, &obj, &obj.name.clone(), Some(cols));
         }
     }
     Ok("Statement executed successfully.".into())

@@ -31,6 +31,9 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
         c.kw("ROLE");
         return role_grant(account, ctx, c, is_grant);
     }
+    if c.peek_kw("DATABASE") && c.word_at(1).as_deref() == Some("ROLE") {
+        return super::ddl_database_role::grant_role(account, ctx, c, is_grant);
+    }
     let privileges = privileges(c)?;
     c.expect_kw("ON")?;
     let on = on_clause(ctx, c)?;
@@ -39,11 +42,29 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
     } else {
         c.expect_kw("FROM")?
     }
-    c.kw("ROLE");
-    let grantee = c.ident()?;
-    if !account.role_exists(&grantee) {
-        return Err(SqlError::does_not_exist("Role", &grantee));
-    }
+    let grantee = if c.kws(&["DATABASE", "ROLE"]) {
+        let (db, r) = super::ddl_database_role::existing(account, ctx, c)?;
+        if on_database(&on) != Some(db.as_str()) {
+            return Err(super::ddl_database_role::outside_database(&db, &r));
+        }
+        if privileges.iter().any(|p| p == "OWNERSHIP") {
+            return Err(SqlError::syntax(
+                "OWNERSHIP transfer to a database role is not supported by the emulator",
+            ));
+        }
+        Grantee::DatabaseRole(db, r)
+    } else {
+        c.kw("ROLE");
+        let r = c.ident()?;
+        if !account.role_exists(&r) {
+            return Err(SqlError::does_not_exist("Role", &r));
+        }
+        Grantee::Role(r)
+    };
+    let grantee_database = match &grantee {
+        Grantee::DatabaseRole(d, _) => Some(d.clone()),
+        _ => None,
+    };
     let with_grant_option = is_grant && c.kws(&["WITH", "GRANT", "OPTION"]);
     let now = account.tick(ctx.now_ms);
     let targets = match on {
@@ -54,14 +75,16 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
                     !(f.privilege == p
                         && f.object_type == object_type
                         && f.scope == scope
-                        && f.grantee == grantee)
+                        && f.grantee == grantee.name()
+                        && f.grantee_database == grantee_database)
                 });
                 if is_grant {
                     account.future_grants.push(FutureGrant {
                         privilege: p,
                         object_type: object_type.to_string(),
                         scope: scope.clone(),
-                        grantee: grantee.clone(),
+                        grantee: grantee.name().to_string(),
+                        grantee_database: grantee_database.clone(),
                         grant_option: with_grant_option,
                         created_on: now,
                     });
@@ -85,12 +108,10 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
         let kind = target_type(&target);
         for p in expand(&privileges, kind) {
             if p == "OWNERSHIP" && is_grant {
-                transfer_ownership(account, &target, &grantee, &ctx.role, now);
+                transfer_ownership(account, &target, grantee.name(), &ctx.role, now);
                 continue;
             }
-            let same = |g: &Grant| {
-                g.privilege == p && g.target == target && g.grantee == Grantee::Role(grantee.clone())
-            };
+            let same = |g: &Grant| g.privilege == p && g.target == target && g.grantee == grantee;
             if is_grant {
                 if let Some(g) = account.grants.iter_mut().find(|g| same(g)) {
                     g.grant_option |= with_grant_option;
@@ -98,7 +119,7 @@ pub fn grant(account: &mut Account, ctx: &mut DdlContext, c: &mut Cursor) -> Res
                     account.grants.push(Grant {
                         privilege: p,
                         target: target.clone(),
-                        grantee: Grantee::Role(grantee.clone()),
+                        grantee: grantee.clone(),
                         grant_option: with_grant_option,
                         granted_by: ctx.role.clone(),
                         created_on: now,
@@ -264,6 +285,21 @@ fn target_type(t: &GrantTarget) -> &'static str {
         GrantTarget::Warehouse(_) => "WAREHOUSE",
         GrantTarget::Role(_) => "ROLE",
         GrantTarget::User(_) => "USER",
+        GrantTarget::DatabaseRole(..) => "DATABASE_ROLE",
+    }
+}
+
+/// The database a GRANT's object lives in (`None` for account-level objects).
+fn on_database(on: &On) -> Option<&str> {
+    match on {
+        On::All { scope, .. } | On::Future { scope, .. } => match scope {
+            FutureScope::Database(d) | FutureScope::Schema(d, _) => Some(d),
+        },
+        On::One(GrantTarget::Database(d) | GrantTarget::Schema(d, _) | GrantTarget::DatabaseRole(d, _)) => {
+            Some(d)
+        }
+        On::One(GrantTarget::Object { database, .. }) => Some(database),
+        On::One(_) => None,
     }
 }
 
@@ -328,6 +364,7 @@ fn check_target(account: &Account, t: GrantTarget) -> Result<GrantTarget, SqlErr
         GrantTarget::Warehouse(w) => account.warehouses.iter().any(|x| &x.name == w),
         GrantTarget::Role(r) => account.role_exists(r),
         GrantTarget::User(u) => account.user(u).is_some(),
+        GrantTarget::DatabaseRole(d, r) => super::ddl_database_role::exists(account, d, r),
     };
     if ok {
         return Ok(t);
@@ -341,6 +378,7 @@ fn check_target(account: &Account, t: GrantTarget) -> Result<GrantTarget, SqlErr
         GrantTarget::Warehouse(w) => ("Warehouse", w.clone()),
         GrantTarget::Role(r) => ("Role", r.clone()),
         GrantTarget::User(u) => ("User", u.clone()),
+        GrantTarget::DatabaseRole(d, r) => ("Database role", format!("{d}.{r}")),
         GrantTarget::Account => ("Account", String::new()),
     };
     Err(SqlError::does_not_exist(kind, &name))
@@ -445,7 +483,10 @@ pub fn apply_future_grants(
             continue;
         }
         // A grant the object already holds (kept by COPY GRANTS) is not granted twice.
-        let grantee = Grantee::Role(f.grantee);
+        let grantee = match f.grantee_database {
+            Some(d) => Grantee::DatabaseRole(d, f.grantee),
+            None => Grantee::Role(f.grantee),
+        };
         if account
             .grants
             .iter()

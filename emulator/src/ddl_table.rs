@@ -471,6 +471,7 @@ pub fn create_table_or_view(
         }
         sch.tables.remove(pos);
         super::ddl_pipeline::source_replaced(account, &db, &schema, &name);
+        super::ddl_policy::forget_object(account, &db, &schema, &name);
         if !copy_grants {
             account.remove_grants_on(|t| is_object(t, &db, &schema, &name));
         }
@@ -536,5 +537,6 @@ pub fn drop_table(account: &mut Account, db: &str, schema: &str, name: &str, vie
         account.dropped_tables.push((db.to_string(), schema.to_string(), gone));
     }
     account.remove_grants_on(|t| is_object(t, db, schema, name));
+    super::ddl_policy::forget_object(account, db, schema, name);
     true
 }

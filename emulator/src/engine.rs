@@ -111,6 +111,17 @@ impl Engine {
                 };
                 show::execute(&ctx, sql)
             }
+            "DESCRIBE" | "DESC" => {
+                let ctx = ShowCtx {
+                    account: &self.account,
+                    session: &session,
+                    view: View::new(&self.account, &session.role),
+                    row_limit: self.show_row_limit,
+                };
+                super::show_governance::describe(&ctx, sql).unwrap_or_else(|| {
+                    Err(SqlError::syntax(format!("syntax error line 1 at position 0 unexpected '{first}'.")))
+                })
+            }
             "SELECT" | "WITH" => {
                 info_schema::execute(&self.account, &session, sql, bindings, self.information_schema_limit)
             }

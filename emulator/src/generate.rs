@@ -142,6 +142,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
             object_type: "TABLE".into(),
             scope: FutureScope::Database(db.clone()),
             grantee: CRAWLER_ROLE.into(),
+            grantee_database: None,
             grant_option: false,
             created_on: at,
         });
@@ -169,6 +170,7 @@ pub fn generate(spec: GenerateSpec) -> Account {
                     object_type: "TABLE".into(),
                     scope: FutureScope::Schema(db.clone(), sc.clone()),
                     grantee: role.clone(),
+                    grantee_database: None,
                     grant_option: false,
                     created_on: at,
                 });

@@ -3,8 +3,9 @@
 //! holding only the rows the role may see, Snowflake-only syntax is translated (ILIKE, `::`, CURRENT_*(),
 //! including the account's own names from `identity.rs`),
 //! and SQLite runs it with the request's bindings. One plain table per (database, view) referenced, so
-//! SQLite's 10-attached-databases limit never applies. `SNOWFLAKE.ACCOUNT_USAGE.GRANTS_TO_ROLES` /
-//! `GRANTS_TO_USERS` go the same way, with rows from `account_usage.rs`.
+//! SQLite's 10-attached-databases limit never applies. `SNOWFLAKE.ACCOUNT_USAGE` views go the same way,
+//! with rows from `account_usage*.rs`, and so do the table functions `TABLE(<db>.INFORMATION_SCHEMA.
+//! POLICY_REFERENCES(...))`, `TAG_REFERENCES(...)`, `TAG_REFERENCES_ALL_COLUMNS(...)` (`info_functions.rs`).
 //!
 //! Must not mutate the account.
 
@@ -20,6 +21,7 @@ use sqlparser::parser::Parser;
 
 use super::account_usage;
 use super::engine::{Binding, Session};
+use super::info_functions;
 use super::info_rows::{self, Ty, VIEWS};
 use super::lexer::normalize_ident;
 use super::model::{Account, AccountIdentity};
@@ -34,6 +36,8 @@ struct Rewriter<'a> {
     identity: &'a AccountIdentity,
     /// (database, view) -> SQLite table name.
     tables: BTreeMap<(String, String), String>,
+    /// Table-function calls (`TABLE(db.INFORMATION_SCHEMA.POLICY_REFERENCES(...))`) and their SQLite tables.
+    functions: Vec<(info_functions::Call, String)>,
     error: Option<SqlError>,
 }
 
@@ -45,6 +49,19 @@ impl VisitorMut for Rewriter<'_> {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, tf: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::TableFunction { expr: Expr::Function(f), alias } = tf {
+            return match self.table_function(f, alias.clone()) {
+                Ok(Some(replacement)) => {
+                    *tf = replacement;
+                    ControlFlow::Continue(())
+                }
+                Ok(None) => ControlFlow::Continue(()),
+                Err(e) => {
+                    self.error = Some(e);
+                    ControlFlow::Break(())
+                }
+            };
+        }
         let TableFactor::Table { name, alias, .. } = tf else { return ControlFlow::Continue(()) };
         let parts: Vec<String> = name
             .0
@@ -145,6 +162,80 @@ impl VisitorMut for Rewriter<'_> {
     }
 }
 
+impl Rewriter<'_> {
+    /// A call of an INFORMATION_SCHEMA table function becomes a plain SQLite table holding its rows;
+    /// `None` for other table functions (left to SQLite, which refuses them).
+    fn table_function(
+        &mut self,
+        f: &sqlparser::ast::Function,
+        alias: Option<TableAlias>,
+    ) -> Result<Option<TableFactor>, SqlError> {
+        use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments};
+        let parts: Vec<String> = f
+            .name
+            .0
+            .iter()
+            .map(|p| {
+                p.as_ident().map_or(p.to_string(), |i| normalize_ident(&i.value, i.quote_style.is_some()))
+            })
+            .collect();
+        let (database, function) = match parts.as_slice() {
+            [db, is, fun] if is == "INFORMATION_SCHEMA" => (db.clone(), fun.clone()),
+            [is, fun] if is == "INFORMATION_SCHEMA" => {
+                let db = self.session.database.clone().ok_or_else(|| {
+                    SqlError::new("090105", "22000", "Cannot perform SELECT. This session does not have a current database. Call 'USE DATABASE', or use a qualified name.")
+                })?;
+                (db, fun.clone())
+            }
+            _ => return Ok(None),
+        };
+        if !info_functions::FUNCTIONS.contains(&function.as_str()) {
+            return Err(SqlError::does_not_exist("Function", &parts.join(".")));
+        }
+        let literal = |e: &FunctionArgExpr| match e {
+            FunctionArgExpr::Expr(Expr::Value(v)) => match &v.value {
+                sqlparser::ast::Value::SingleQuotedString(s) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let bad = || SqlError::syntax(format!("arguments of {function} must be string literals"));
+        let mut call = info_functions::Call {
+            database,
+            function: function.clone(),
+            named: Vec::new(),
+            positional: Vec::new(),
+        };
+        if let FunctionArguments::List(list) = &f.args {
+            for a in &list.args {
+                match a {
+                    FunctionArg::Named { name, arg, .. } => {
+                        call.named.push((name.value.to_uppercase(), literal(arg).ok_or_else(bad)?))
+                    }
+                    FunctionArg::ExprNamed { name, arg, .. } => {
+                        call.named.push((name.to_string().to_uppercase(), literal(arg).ok_or_else(bad)?))
+                    }
+                    FunctionArg::Unnamed(arg) => call.positional.push(literal(arg).ok_or_else(bad)?),
+                }
+            }
+        }
+        let table = format!("tf_{}", self.functions.len());
+        let alias_name = alias.as_ref().map_or(function.clone(), |a| a.name.value.clone());
+        self.functions.push((call, table.clone()));
+        let text = format!("SELECT * FROM {table} AS \"{}\"", alias_name.replace('"', "\"\""));
+        let parsed =
+            Parser::parse_sql(&SnowflakeDialect {}, &text).map_err(|e| SqlError::syntax(e.to_string()))?;
+        let relation = match parsed.into_iter().next() {
+            Some(Statement::Query(q)) => match *q.body {
+                sqlparser::ast::SetExpr::Select(sel) => sel.from.into_iter().next().map(|t| t.relation),
+                _ => None,
+            },
+            _ => None,
+        };
+        relation.map(Some).ok_or_else(|| SqlError::syntax("could not rewrite the table function"))
+    }
+}
+
 fn binding_value(b: &Binding) -> Sql {
     let Some(v) = &b.value else { return Sql::Null };
     match b.type_name.as_str() {
@@ -187,12 +278,22 @@ pub fn execute(
     if stmts.len() != 1 || !matches!(stmts[0], Statement::Query(_)) {
         return Err(SqlError::syntax("expected a single SELECT statement"));
     }
-    let mut rw = Rewriter { session, identity: &account.identity, tables: BTreeMap::new(), error: None };
+    let mut rw = Rewriter {
+        session,
+        identity: &account.identity,
+        tables: BTreeMap::new(),
+        functions: Vec::new(),
+        error: None,
+    };
     let _ = stmts[0].visit(&mut rw);
     if let Some(e) = rw.error {
         return Err(e);
     }
-    let pushed = if rw.tables.len() == 1 { super::info_pushdown::filters(&stmts[0]) } else { Vec::new() };
+    let pushed = if rw.tables.len() == 1 && rw.functions.is_empty() {
+        super::info_pushdown::filters(&stmts[0])
+    } else {
+        Vec::new()
+    };
     let view = View::new(account, &session.role);
     let conn = rusqlite::Connection::open_in_memory().map_err(sqlite_err)?;
     conn.execute_batch("PRAGMA case_sensitive_like = ON;").map_err(sqlite_err)?;
@@ -246,6 +347,22 @@ pub fn execute(
             }
         }
         tx.commit().map_err(sqlite_err)?;
+    }
+    for (call, table) in &rw.functions {
+        if account.database(&call.database).is_none() || !view.database(&call.database) {
+            return Err(SqlError::does_not_exist("Database", &call.database));
+        }
+        let cols = info_functions::columns(&call.function);
+        for (c, ty) in cols {
+            types.insert(c.to_string(), *ty);
+        }
+        let defs: Vec<String> = cols.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+        conn.execute_batch(&format!("CREATE TABLE {table} ({});", defs.join(", "))).map_err(sqlite_err)?;
+        let marks = vec!["?"; cols.len()].join(", ");
+        let mut ins = conn.prepare(&format!("INSERT INTO {table} VALUES ({marks})")).map_err(sqlite_err)?;
+        for row in info_functions::rows(account, &view, session, call)? {
+            ins.execute(rusqlite::params_from_iter(row)).map_err(sqlite_err)?;
+        }
     }
     let text = stmts[0].to_string();
     let mut stmt = conn.prepare(&text).map_err(sqlite_err)?;

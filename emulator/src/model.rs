@@ -8,6 +8,7 @@
 //! `Account::generate`, `GenerateSpec`, `Account::role_exists`, `LoadError`.
 
 pub use super::identity::AccountIdentity;
+pub use super::model_access::*;
 pub use super::model_types::*;
 
 /// An in-memory account. Timestamps are milliseconds since the epoch (UTC).
@@ -23,6 +24,10 @@ pub struct Account {
     /// Revoked grants with their revoke time (ms): ACCOUNT_USAGE keeps them with `DELETED_ON` set.
     pub revoked_grants: Vec<(Grant, i64)>,
     pub future_grants: Vec<FutureGrant>,
+    /// Database roles of every database.
+    pub database_roles: Vec<DatabaseRole>,
+    /// Masking and row-access policies, tags, and where each is attached.
+    pub governance: Governance,
     /// Logical clock: the last timestamp handed out (ms). Keeps loads deterministic and strictly increasing.
     pub clock_ms: i64,
     /// Counter for system-generated constraint names (deterministic `SYS_CONSTRAINT_<uuid>`).

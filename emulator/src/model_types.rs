@@ -229,18 +229,23 @@ pub enum GrantTarget {
     /// A role granted to the grantee (privilege `USAGE`).
     Role(String),
     User(String),
+    /// A database role `(database, name)` granted to the grantee (privilege `USAGE`).
+    DatabaseRole(String, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Grantee {
     Role(String),
     User(String),
+    /// A database role `(database, name)`.
+    DatabaseRole(String, String),
 }
 
 impl Grantee {
+    /// The grantee's name; bare (without its database) for a database role.
     pub fn name(&self) -> &str {
         match self {
-            Grantee::Role(n) | Grantee::User(n) => n,
+            Grantee::Role(n) | Grantee::User(n) | Grantee::DatabaseRole(_, n) => n,
         }
     }
 }
@@ -272,7 +277,10 @@ pub struct FutureGrant {
     /// Singular object type: `TABLE`, `VIEW`, `SCHEMA`, `MATERIALIZED_VIEW`, `EXTERNAL_TABLE`.
     pub object_type: String,
     pub scope: FutureScope,
+    /// The grantee role's name (bare for a database role).
     pub grantee: String,
+    /// `Some(db)` when the grantee is the database role `db.grantee`, `None` for an account role.
+    pub grantee_database: Option<String>,
     pub grant_option: bool,
     pub created_on: i64,
 }

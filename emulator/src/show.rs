@@ -7,6 +7,7 @@
 use super::engine::Session;
 use super::lexer::Cursor;
 use super::model::Account;
+use super::model_access::PolicyKind;
 use super::result::{Column, ColumnType, QueryResult, SqlError, Value};
 use super::visibility::View;
 
@@ -64,6 +65,15 @@ pub fn execute(ctx: &ShowCtx, sql: &str) -> Result<QueryResult, SqlError> {
             c.expect_kw("TABLES")?;
             "DYNAMIC TABLES".into()
         }
+        "MASKING" => {
+            c.expect_kw("POLICIES")?;
+            "MASKING POLICIES".into()
+        }
+        "ROW" => {
+            c.expect_kw("ACCESS")?;
+            c.expect_kw("POLICIES")?;
+            "ROW ACCESS POLICIES".into()
+        }
         "USER" if c.peek_kw("FUNCTIONS") || c.peek_kw("PROCEDURES") => {
             let w = c.word_at(0).unwrap_or_default();
             c.kw(&w);
@@ -71,11 +81,18 @@ pub fn execute(ctx: &ShowCtx, sql: &str) -> Result<QueryResult, SqlError> {
         }
         _ => what,
     };
+    if what == "DATABASE" && c.kw("ROLES") {
+        return super::show_database_roles::list(ctx, &mut c);
+    }
     if what == "GRANTS" {
         return super::show_grants::grants(ctx, &mut c);
     }
     let keys = what.ends_with(" KEYS");
     let mut opts = parse_opts(ctx.session, &mut c, keys)?;
+    // `LIKE ... LIMIT ... IN ...` (documented for SHOW ROW ACCESS POLICIES) as well as `LIKE ... IN ... LIMIT`.
+    if opts.scope.is_none() && c.kw("IN") {
+        opts.scope = Some(parse_scope(ctx.session, &mut c, keys)?);
+    }
     opts.terse = terse;
     c.expect_end()?;
     match what.as_str() {
@@ -86,6 +103,9 @@ pub fn execute(ctx: &ShowCtx, sql: &str) -> Result<QueryResult, SqlError> {
         "WAREHOUSES" => super::show_account::warehouses(ctx, &opts),
         "ROLES" => super::show_account::roles(ctx, &opts),
         "USERS" => super::show_account::users(ctx, &opts),
+        "MASKING POLICIES" => super::show_governance::policies(ctx, &opts, PolicyKind::Masking),
+        "ROW ACCESS POLICIES" => super::show_governance::policies(ctx, &opts, PolicyKind::RowAccess),
+        "TAGS" => super::show_governance::tags(ctx, &opts),
         "PRIMARY KEYS" | "UNIQUE KEYS" | "IMPORTED KEYS" | "EXPORTED KEYS" => {
             super::show_keys::keys(ctx, &opts, &what)
         }

@@ -22,17 +22,22 @@ pub fn target_name(target: &GrantTarget) -> (String, String) {
         GrantTarget::Warehouse(w) => ("WAREHOUSE".into(), q(w)),
         GrantTarget::Role(r) => ("ROLE".into(), q(r)),
         GrantTarget::User(u) => ("USER".into(), q(u)),
+        GrantTarget::DatabaseRole(d, r) => ("DATABASE_ROLE".into(), format!("{}.{}", q(d), q(r))),
     }
 }
 
-fn grantee_cols(g: &Grantee) -> (Value, Value) {
+/// `granted_to` and `grantee_name`; a database role is `DB.ROLE` when `qualified` (TO / OF DATABASE ROLE),
+/// bare otherwise (ON <object>, FUTURE IN), as metadata-shapes-2 §2.2 records.
+pub fn grantee_cols(g: &Grantee, qualified: bool) -> (Value, Value) {
     match g {
         Grantee::Role(r) => (t("ROLE"), t(r)),
         Grantee::User(u) => (t("USER"), t(u)),
+        Grantee::DatabaseRole(d, r) if qualified => (t("DATABASE_ROLE"), t(format!("{}.{}", q(d), q(r)))),
+        Grantee::DatabaseRole(_, r) => (t("DATABASE_ROLE"), t(r)),
     }
 }
 
-fn limit(c: &mut Cursor) -> Result<Option<usize>, SqlError> {
+pub fn limit(c: &mut Cursor) -> Result<Option<usize>, SqlError> {
     if c.kw("LIMIT") {
         let n = c.number()?;
         if !(1..=10_000).contains(&n) {
@@ -45,14 +50,18 @@ fn limit(c: &mut Cursor) -> Result<Option<usize>, SqlError> {
     Ok(None)
 }
 
-fn result(columns: Vec<super::result::Column>, mut rows: Vec<Vec<Value>>, lim: Option<usize>) -> QueryResult {
+pub fn result(
+    columns: Vec<super::result::Column>,
+    mut rows: Vec<Vec<Value>>,
+    lim: Option<usize>,
+) -> QueryResult {
     if let Some(l) = lim {
         rows.truncate(l);
     }
     QueryResult { columns, rows, stats: Vec::new() }
 }
 
-fn sorted(mut gs: Vec<&Grant>) -> Vec<&Grant> {
+pub fn sorted(mut gs: Vec<&Grant>) -> Vec<&Grant> {
     gs.sort_by(|a, b| {
         (a.created_on, &a.privilege, target_name(&a.target).1).cmp(&(
             b.created_on,
@@ -66,6 +75,9 @@ fn sorted(mut gs: Vec<&Grant>) -> Vec<&Grant> {
 pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
     let account = ctx.account;
     if c.kw("OF") {
+        if c.kws(&["DATABASE", "ROLE"]) {
+            return super::show_database_roles::grants_of(ctx, c);
+        }
         c.expect_kw("ROLE")?;
         let role = c.ident()?;
         let lim = limit(c)?;
@@ -78,7 +90,7 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             sorted(account.grants.iter().filter(|g| g.target == target && g.privilege == "USAGE").collect())
                 .into_iter()
                 .map(|g| {
-                    let (to, name) = grantee_cols(&g.grantee);
+                    let (to, name) = grantee_cols(&g.grantee, false);
                     vec![ts(g.created_on), t(&role), to, name, t(&g.granted_by)]
                 })
                 .collect();
@@ -95,6 +107,9 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             c.expect_end()?;
             return to_user(ctx, &user, lim);
         }
+        if c.kws(&["DATABASE", "ROLE"]) {
+            return super::show_database_roles::grants_to(ctx, c);
+        }
         c.expect_kw("ROLE")?;
         let role = c.ident()?;
         let lim = limit(c)?;
@@ -107,7 +122,7 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             .into_iter()
             .map(|g| {
                 let (on, name) = target_name(&g.target);
-                let (to, gname) = grantee_cols(&g.grantee);
+                let (to, gname) = grantee_cols(&g.grantee, false);
                 vec![
                     ts(g.created_on),
                     t(&g.privilege),
@@ -140,7 +155,7 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
             .into_iter()
             .map(|g| {
                 let (on, name) = target_name(&g.target);
-                let (to, gname) = grantee_cols(&g.grantee);
+                let (to, gname) = grantee_cols(&g.grantee, false);
                 let by_type = if g.granted_by.is_empty() { "" } else { "ROLE" };
                 vec![
                     ts(g.created_on),
@@ -224,6 +239,10 @@ fn on_target(ctx: &ShowCtx, c: &mut Cursor) -> Result<GrantTarget, SqlError> {
     if c.kw("ACCOUNT") {
         return Ok(GrantTarget::Account);
     }
+    if c.kws(&["DATABASE", "ROLE"]) {
+        let (d, r) = super::show_database_roles::role_name(ctx, c)?;
+        return Ok(GrantTarget::DatabaseRole(d, r));
+    }
     if c.kw("DATABASE") {
         let d = c.ident()?;
         if account.database(&d).is_none() || !view.show_database(&d) {
@@ -302,12 +321,17 @@ pub fn future(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
         }
     } else {
         c.expect_kw("TO")?;
-        c.expect_kw("ROLE")?;
-        let r = c.ident()?;
-        if !account.role_exists(&r) {
-            return Err(SqlError::does_not_exist("Role", &r));
+        if c.kws(&["DATABASE", "ROLE"]) {
+            let (db, r) = super::show_database_roles::role_name(ctx, c)?;
+            Box::new(move |f| f.grantee == r && f.grantee_database.as_deref() == Some(db.as_str()))
+        } else {
+            c.expect_kw("ROLE")?;
+            let r = c.ident()?;
+            if !account.role_exists(&r) {
+                return Err(SqlError::does_not_exist("Role", &r));
+            }
+            Box::new(move |f| f.grantee == r && f.grantee_database.is_none())
         }
-        Box::new(move |f| f.grantee == r)
     };
     let lim = limit(c)?;
     c.expect_end()?;
@@ -325,7 +349,7 @@ pub fn future(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
                 t(&f.privilege),
                 t(&f.object_type),
                 t(name),
-                t("ROLE"),
+                t(if f.grantee_database.is_some() { "DATABASE_ROLE" } else { "ROLE" }),
                 t(&f.grantee),
                 tf(f.grant_option),
             ]

@@ -1,5 +1,5 @@
-//! What a role can see: its role closure (granted roles are inherited, PUBLIC always), whether it holds
-//! MANAGE GRANTS (ACCOUNTADMIN/SECURITYADMIN by default; SHOW then lists everything), and the set of
+//! What a role can see: its role closure (granted account and database roles are inherited, PUBLIC
+//! always), whether it holds MANAGE GRANTS (ACCOUNTADMIN/SECURITYADMIN by default; SHOW then lists everything), and the set of
 //! objects it holds any privilege on (ownership included).
 //!
 //! Read-only over the account; knows nothing of SQL text or result shapes.
@@ -32,26 +32,57 @@ const SCHEMA: u8 = 2;
 const OBJECT: u8 = 3;
 const WAREHOUSE: u8 = 4;
 
-/// Every role `role` inherits (itself included), following role grants downwards, plus PUBLIC.
+/// The closure key of database role `db.name`: never equal to an account role's name (it holds a
+/// control character no identifier the emulator stores can contain unquoted).
+pub fn database_role_key(db: &str, name: &str) -> String {
+    format!("{db}\u{1}{name}")
+}
+
+/// The closure key of a grantee or role target, when it is a role of either kind.
+fn role_key(target: &GrantTarget) -> Option<String> {
+    match target {
+        GrantTarget::Role(r) => Some(r.clone()),
+        GrantTarget::DatabaseRole(d, r) => Some(database_role_key(d, r)),
+        _ => None,
+    }
+}
+
+/// Whether a grantee is in a role closure (account roles by name, database roles by their key).
+pub fn holds(roles: &HashSet<String>, grantee: &Grantee) -> bool {
+    match grantee {
+        Grantee::Role(r) => roles.contains(r),
+        Grantee::DatabaseRole(d, r) => roles.contains(&database_role_key(d, r)),
+        Grantee::User(_) => false,
+    }
+}
+
+/// Every role `role` inherits (itself included), following account-role and database-role grants
+/// downwards, plus PUBLIC. Database roles appear as [`database_role_key`]s.
 pub fn role_closure(account: &Account, role: &str) -> HashSet<String> {
     // One pass over the grants to index role-to-role edges, then a walk over the index.
-    let mut children: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    let mut children: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     for g in &account.grants {
-        if let (GrantTarget::Role(child), Grantee::Role(parent)) = (&g.target, &g.grantee)
-            && g.privilege == "USAGE"
-        {
-            children.entry(parent.as_str()).or_default().push(child.as_str());
-        }
-    }
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut stack = vec![role, "PUBLIC"];
-    while let Some(r) = stack.pop() {
-        if !seen.insert(r.to_string()) {
+        if g.privilege != "USAGE" {
             continue;
         }
-        if let Some(c) = children.get(r) {
-            stack.extend(c.iter().copied());
+        let Some(child) = role_key(&g.target) else { continue };
+        let parent = match &g.grantee {
+            Grantee::Role(p) => p.clone(),
+            Grantee::DatabaseRole(d, p) => database_role_key(d, p),
+            Grantee::User(_) => continue,
+        };
+        children.entry(parent).or_default().push(child);
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut stack = vec![role.to_string(), "PUBLIC".to_string()];
+    while let Some(r) = stack.pop() {
+        if seen.contains(&r) {
+            continue;
         }
+        if let Some(c) = children.get(&r) {
+            stack.extend(c.iter().cloned());
+        }
+        seen.insert(r);
     }
     seen
 }
@@ -62,8 +93,7 @@ impl View {
         let mut held = HashSet::new();
         let mut manage_grants = roles.contains("ACCOUNTADMIN") || roles.contains("SECURITYADMIN");
         for g in &account.grants {
-            let Grantee::Role(r) = &g.grantee else { continue };
-            if !roles.contains(r) {
+            if !holds(&roles, &g.grantee) {
                 continue;
             }
             match &g.target {

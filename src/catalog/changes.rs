@@ -76,9 +76,19 @@ impl Severity {
     }
 }
 
-/// Kinds whose every change is a security change.
+/// Kinds whose every change is a security change: grants, memberships, future grants, database roles,
+/// policies (a body decides what a role sees) and policy attachments. Tag assignments are graded by the
+/// account's sensitive tags after the diff (`diff_access`).
 pub fn is_security_kind(kind: ObjectKind) -> bool {
-    matches!(kind, ObjectKind::Grant | ObjectKind::RoleMembership | ObjectKind::FutureGrant)
+    matches!(
+        kind,
+        ObjectKind::Grant
+            | ObjectKind::RoleMembership
+            | ObjectKind::FutureGrant
+            | ObjectKind::DatabaseRole
+            | ObjectKind::Policy
+            | ObjectKind::PolicyReference
+    )
 }
 
 /// Severity of an object appearing.

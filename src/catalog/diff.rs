@@ -114,6 +114,8 @@ pub(crate) fn apply(
         params![acc, run],
     )?;
     record_stats(tx, acc, run)?;
+    super::diff_access::grade_tags(tx, run)?;
+    super::diff_access::record_paths(tx, acc, run)?;
     summarize(tx, run)
 }
 
@@ -151,23 +153,29 @@ fn mark_removed(tx: &Transaction<'_>, acc: i64, cov: &Coverage) -> Result<()> {
     Ok(())
 }
 
+/// The access kinds a dropped database takes with it (its database roles, policies, tags and what is set
+/// on its objects), and those a dropped schema does.
+const ACCESS_IN_DB: &str = "'database_role', 'policy', 'tag', 'policy_reference', 'tag_reference'";
+const ACCESS_IN_SCHEMA: &str = "'policy', 'tag', 'policy_reference', 'tag_reference'";
+
 /// A removed container removes what it contains (its listing completed and it is gone).
 fn cascade_removed(tx: &Transaction<'_>, acc: i64) -> Result<()> {
     let pipeline = ObjectKind::PIPELINE.map(|k| format!("'{}'", k.as_str())).join(", ");
     let levels = [
         (
             "database",
-            format!("'schema', 'table', 'column', 'constraint', 'future_grant', {pipeline}"),
+            format!("'schema', 'table', 'column', 'constraint', 'future_grant', {pipeline}, {ACCESS_IN_DB}"),
             "c.p1 = p.p1",
         ),
         (
             "schema",
-            format!("'table', 'column', 'constraint', 'future_grant', {pipeline}"),
+            format!("'table', 'column', 'constraint', 'future_grant', {pipeline}, {ACCESS_IN_SCHEMA}"),
             "c.p1 = p.p1 AND c.p2 = p.p2",
         ),
         (
             "table",
-            "'column', 'constraint', 'view', 'dynamic_table'".to_string(),
+            "'column', 'constraint', 'view', 'dynamic_table', 'policy_reference', 'tag_reference'"
+                .to_string(),
             "c.p1 = p.p1 AND c.p2 = p.p2 AND c.p3 = p.p3",
         ),
     ];
@@ -186,7 +194,8 @@ fn cascade_removed(tx: &Transaction<'_>, acc: i64) -> Result<()> {
     Ok(())
 }
 
-const SECURITY_CASE: &str = "CASE WHEN kind IN ('grant', 'role_membership', 'future_grant')";
+const SECURITY_CASE: &str = "CASE WHEN kind IN ('grant', 'role_membership', 'future_grant', 'database_role', \
+    'policy', 'policy_reference')";
 
 fn record_added_removed(tx: &Transaction<'_>, run: i64) -> Result<()> {
     tx.execute(

@@ -14,7 +14,7 @@ use super::model::{ObjectKey, ObjectKind};
 /// A staged object whose detail is hidden this run keeps the detail it had (the catalog never records a
 /// hidden detail as changed). Only these rows pass through Rust; they are rewritten in canonical form.
 pub(crate) fn carry_hidden(tx: &Transaction<'_>, acc: i64) -> Result<()> {
-    for kind in ObjectKind::PIPELINE {
+    for kind in ObjectKind::PIPELINE.into_iter().chain([ObjectKind::Policy]) {
         let Some((flag, details)) = super::model_pipeline::hidden_details(kind) else { continue };
         let mut stmt = tx.prepare(&format!(
             "SELECT s.rowid, s.kind, s.p1, s.p2, s.p3, s.p4, s.p5, s.attrs, v.attrs FROM stage s JOIN versions v

@@ -3,6 +3,7 @@
 //! The only module that touches SQLite for the product (the emulator keeps its own private engine). Takes
 //! typed objects grouped by listing scope with each scope's outcome; knows nothing of HTTP or the SQL API.
 
+pub mod access;
 pub mod accounts;
 pub mod changes;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod history;
 pub mod incremental;
 pub mod lookup;
 pub mod model;
+pub mod model_access;
 pub mod model_pipeline;
 pub mod query;
 pub mod retention;
@@ -19,6 +21,7 @@ pub mod snapshot;
 pub mod store;
 
 mod diff;
+mod diff_access;
 mod diff_kinds;
 mod ledger;
 mod rename;

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::model_access::*;
 pub use super::model_pipeline::*;
 
 /// The kinds of object the catalog versions. `as_str` is the value stored in the `kind` columns.
@@ -31,10 +32,15 @@ pub enum ObjectKind {
     Function,
     Procedure,
     Sequence,
+    DatabaseRole,
+    Policy,
+    PolicyReference,
+    Tag,
+    TagReference,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 18] = [
+    pub const ALL: [ObjectKind; 23] = [
         ObjectKind::Database,
         ObjectKind::Schema,
         ObjectKind::Table,
@@ -53,6 +59,20 @@ impl ObjectKind {
         ObjectKind::Function,
         ObjectKind::Procedure,
         ObjectKind::Sequence,
+        ObjectKind::DatabaseRole,
+        ObjectKind::Policy,
+        ObjectKind::PolicyReference,
+        ObjectKind::Tag,
+        ObjectKind::TagReference,
+    ];
+
+    /// The access kinds of issue 16 (`model_access`).
+    pub const ACCESS: [ObjectKind; 5] = [
+        ObjectKind::DatabaseRole,
+        ObjectKind::Policy,
+        ObjectKind::PolicyReference,
+        ObjectKind::Tag,
+        ObjectKind::TagReference,
     ];
 
     /// The schema-level kinds of issue 17 (`model_pipeline`), each listed by its own SHOW command.
@@ -88,6 +108,11 @@ impl ObjectKind {
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
             ObjectKind::Sequence => "sequence",
+            ObjectKind::DatabaseRole => "database_role",
+            ObjectKind::Policy => "policy",
+            ObjectKind::PolicyReference => "policy_reference",
+            ObjectKind::Tag => "tag",
+            ObjectKind::TagReference => "tag_reference",
         }
     }
 
@@ -109,7 +134,12 @@ impl ObjectKind {
             | ObjectKind::Stage
             | ObjectKind::Function
             | ObjectKind::Procedure
-            | ObjectKind::Sequence => Some(ObjectKind::Schema),
+            | ObjectKind::Sequence
+            | ObjectKind::Policy
+            | ObjectKind::Tag => Some(ObjectKind::Schema),
+            ObjectKind::DatabaseRole => Some(ObjectKind::Database),
+            // A reference is removed with the table it protects (policies) or by its own listing (tags).
+            ObjectKind::PolicyReference => Some(ObjectKind::Table),
             _ => None,
         }
     }
@@ -323,6 +353,8 @@ pub struct RoleMembership {
     pub grantee_name: String,
     pub granted_by: Option<String>,
     pub created: Option<String>,
+    /// `DATABASE_ROLE` when `role` is a database role (`DB.ROLE`); absent for an account role.
+    pub role_type: Option<String>,
 }
 
 /// A future grant in a database or schema (SHOW FUTURE GRANTS IN DATABASE / SCHEMA / TO ROLE).
@@ -410,6 +442,11 @@ pub enum Object {
     Function(Routine),
     Procedure(Routine),
     Sequence(Sequence),
+    DatabaseRole(DatabaseRole),
+    Policy(Policy),
+    PolicyReference(PolicyReference),
+    Tag(Tag),
+    TagReference(TagReference),
 }
 
 /// How many key columns an object has at most (`p1`..`p5` in the store).
@@ -469,6 +506,11 @@ impl Object {
             Object::Function(_) => ObjectKind::Function,
             Object::Procedure(_) => ObjectKind::Procedure,
             Object::Sequence(_) => ObjectKind::Sequence,
+            Object::DatabaseRole(_) => ObjectKind::DatabaseRole,
+            Object::Policy(_) => ObjectKind::Policy,
+            Object::PolicyReference(_) => ObjectKind::PolicyReference,
+            Object::Tag(_) => ObjectKind::Tag,
+            Object::TagReference(_) => ObjectKind::TagReference,
         }
     }
 
@@ -502,6 +544,15 @@ impl Object {
                 ObjectKey::new(k, &[&o.database, &o.schema, &o.name, &o.signature])
             }
             Object::Sequence(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::DatabaseRole(o) => ObjectKey::new(k, &[&o.database, &o.name]),
+            Object::Policy(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name, &o.policy_kind]),
+            Object::PolicyReference(o) => {
+                ObjectKey::new(k, &[&o.database, &o.schema, &o.entity, &o.column, &o.policy])
+            }
+            Object::Tag(o) => ObjectKey::new(k, &[&o.database, &o.schema, &o.name]),
+            Object::TagReference(o) => {
+                ObjectKey::new(k, &[&o.database, &o.schema, &o.object, &o.column, &o.tag])
+            }
         }
     }
 
@@ -534,6 +585,11 @@ impl Object {
             Object::Stage(o) => serde_json::to_value(o),
             Object::Function(o) | Object::Procedure(o) => serde_json::to_value(o),
             Object::Sequence(o) => serde_json::to_value(o),
+            Object::DatabaseRole(o) => serde_json::to_value(o),
+            Object::Policy(o) => serde_json::to_value(o),
+            Object::PolicyReference(o) => serde_json::to_value(o),
+            Object::Tag(o) => serde_json::to_value(o),
+            Object::TagReference(o) => serde_json::to_value(o),
         }
     }
 
@@ -661,6 +717,37 @@ impl Object {
                 database: s(0),
                 schema: s(1),
                 name: s(2),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::DatabaseRole => Object::DatabaseRole(DatabaseRole {
+                database: s(0),
+                name: s(1),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Policy => Object::Policy(Policy {
+                database: s(0),
+                schema: s(1),
+                name: s(2),
+                policy_kind: s(3),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::PolicyReference => Object::PolicyReference(PolicyReference {
+                database: s(0),
+                schema: s(1),
+                entity: s(2),
+                column: s(3),
+                policy: s(4),
+                ..serde_json::from_str(attrs)?
+            }),
+            ObjectKind::Tag => {
+                Object::Tag(Tag { database: s(0), schema: s(1), name: s(2), ..serde_json::from_str(attrs)? })
+            }
+            ObjectKind::TagReference => Object::TagReference(TagReference {
+                database: s(0),
+                schema: s(1),
+                object: s(2),
+                column: s(3),
+                tag: s(4),
                 ..serde_json::from_str(attrs)?
             }),
         })

@@ -238,6 +238,7 @@ pub fn hidden_details(kind: ObjectKind) -> Option<(&'static str, &'static [&'sta
         ObjectKind::Function => Some(("body_hidden", &["body"])),
         ObjectKind::Procedure => Some(("body_hidden", &["body", "language"])),
         ObjectKind::Sequence => Some(("start_hidden", &["start"])),
+        ObjectKind::Policy => Some(("body_hidden", &["body", "signature", "return_type"])),
         _ => None,
     }
 }

@@ -109,6 +109,9 @@ pub struct RunWriter<'c> {
     pub(crate) baseline: bool,
     pub(crate) staged: u64,
     pub(crate) mode: RunMode,
+    /// Tag names marking sensitive objects, written with the run (`sensitive_tags`); `None` keeps the
+    /// catalog's current list.
+    pub(crate) sensitive_tags: Option<Vec<String>>,
 }
 
 impl Catalog {
@@ -140,6 +143,7 @@ impl Catalog {
             in_tx: false,
             staged: 0,
             mode: RunMode::Full,
+            sensitive_tags: None,
         })
     }
 }
@@ -152,6 +156,12 @@ impl RunWriter<'_> {
     /// Record what kind of run this is (written with the run's outcome; `Full` unless set).
     pub fn set_mode(&mut self, mode: RunMode) {
         self.mode = mode;
+    }
+
+    /// The tag names that mark sensitive objects for this account from this run on (config
+    /// `sensitive_tags`); they decide which tag and access changes the diff calls `security`.
+    pub fn set_sensitive_tags(&mut self, tags: Vec<String>) {
+        self.sensitive_tags = Some(tags);
     }
 
     /// Stage objects listed by `scope`. Call as often as rows arrive; a later duplicate of the same object
@@ -233,6 +243,15 @@ impl RunWriter<'_> {
             .filter(|e| e.outcome.as_ref().is_some_and(ScopeOutcome::is_complete) && e.scope.lists_objects())
             .map(|e| e.scope.coverage())
             .collect();
+        if let Some(tags) = &self.sensitive_tags {
+            tx.execute("DELETE FROM sensitive_tags WHERE account_id = ?1", [self.account_id])?;
+            for t in tags {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sensitive_tags (account_id, tag) VALUES (?1, ?2)",
+                    rusqlite::params![self.account_id, t],
+                )?;
+            }
+        }
         if matches!(status, RunStatus::Complete | RunStatus::Partial) {
             summary = super::diff::apply(&tx, self.account_id, self.run_id, &complete, self.baseline)?;
         }

@@ -50,6 +50,20 @@ pub enum ScopeKey {
     /// A per-database detail statement of a kind (routine bodies, sequence starts). It enriches objects
     /// its kind's listing found and never decides a removal, even when it completes.
     Details { kind: ObjectKind, database: String },
+    /// SHOW DATABASE ROLES IN DATABASE d.
+    DatabaseRoles { database: String },
+    /// SHOW GRANTS OF DATABASE ROLE d.r (who holds it; role name `D.R`).
+    GrantsOfDatabaseRole { name: String },
+    /// SHOW MASKING POLICIES / ROW ACCESS POLICIES IN ACCOUNT (`policy_kind` like `MASKING_POLICY`).
+    Policies { policy_kind: String },
+    /// DESCRIBE of one policy (`DB.S.P`): its body. Enriches, never removes.
+    PolicyDetails { policy: String },
+    /// POLICY_REFERENCES of one policy (`DB.S.P`): what it protects.
+    PolicyReferences { policy: String },
+    /// SHOW TAGS IN ACCOUNT.
+    Tags,
+    /// ACCOUNT_USAGE.TAG_REFERENCES: every direct tag assignment.
+    TagReferences,
 }
 
 /// Which stored objects a scope is authoritative for: the kind and, per key part, a required value.
@@ -138,12 +152,19 @@ impl ScopeKey {
                 Coverage::new(*kind, &f)
             }
             ScopeKey::Details { kind, database } => Coverage::new(*kind, &[(0, database)]),
+            ScopeKey::DatabaseRoles { database } => Coverage::new(K::DatabaseRole, &[(0, database)]),
+            ScopeKey::GrantsOfDatabaseRole { name } => Coverage::new(K::RoleMembership, &[(0, name)]),
+            ScopeKey::Policies { policy_kind } => Coverage::new(K::Policy, &[(3, policy_kind)]),
+            ScopeKey::PolicyDetails { .. } => Coverage::new(K::Policy, &[]),
+            ScopeKey::PolicyReferences { policy } => Coverage::new(K::PolicyReference, &[(4, policy)]),
+            ScopeKey::Tags => Coverage::new(K::Tag, &[]),
+            ScopeKey::TagReferences => Coverage::new(K::TagReference, &[]),
         }
     }
 
     /// Does a complete listing of this scope decide removals? Detail statements only enrich.
     pub fn lists_objects(&self) -> bool {
-        !matches!(self, ScopeKey::Details { .. })
+        !matches!(self, ScopeKey::Details { .. } | ScopeKey::PolicyDetails { .. })
     }
 
     /// A stable text form used in the ledger, e.g. `tables:DB` or `columns:DB.S`.
@@ -199,6 +220,14 @@ impl ScopeKey {
                 format!("{}s:{}", kind.as_str(), path(&[Some(d), schema.as_ref()]))
             }
             ScopeKey::Details { kind, database } => format!("{}_details:{}", kind.as_str(), q(database)),
+            ScopeKey::DatabaseRoles { database } => format!("database_roles:{}", q(database)),
+            // Already dotted as SHOW prints them; the whole name is one part.
+            ScopeKey::GrantsOfDatabaseRole { name } => format!("grants_of_database_role:{name}"),
+            ScopeKey::Policies { policy_kind } => format!("policies/{}:account", policy_kind.to_lowercase()),
+            ScopeKey::PolicyDetails { policy } => format!("policy_details:{policy}"),
+            ScopeKey::PolicyReferences { policy } => format!("policy_references:{policy}"),
+            ScopeKey::Tags => "tags:account".into(),
+            ScopeKey::TagReferences => "tag_references:account".into(),
         }
     }
 }

@@ -39,12 +39,23 @@ pub struct BenchArgs {
     /// Percentage of base tables changed on each SIGHUP.
     #[arg(long, default_value_t = 1.0)]
     pub change_percent: f64,
+    /// Add this many database roles (spread over the databases, granted privileges and to account roles).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub generate_database_roles: usize,
+    /// Add this many masking policies, each attached to a text column.
+    #[arg(long, value_name = "M", default_value_t = 0)]
+    pub generate_masking_policies: usize,
 }
 
 /// Serve until SIGTERM/SIGINT; apply a change on each SIGHUP.
 pub async fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     use tokio::signal::unix::{SignalKind, signal};
-    let account = Account::generate(args.generate);
+    let mut account = Account::generate(args.generate);
+    let access = snowflake_emulator::generate_access::AccessSpec {
+        database_roles: args.generate_database_roles,
+        masking_policies: args.generate_masking_policies,
+    };
+    snowflake_emulator::generate_access::add_access(&mut account, access);
     let tables: Vec<(String, String, String)> = account
         .databases
         .iter()

@@ -113,7 +113,7 @@ pub enum Format {
     Ndjson,
 }
 
-fn open(path: &CatalogPath) -> anyhow::Result<Catalog> {
+pub(super) fn open(path: &CatalogPath) -> anyhow::Result<Catalog> {
     if !path.path.exists() {
         return Err(UsageError(format!(
             "no catalog at {} (run `snowcat migrate --catalog {}` or a crawl first)",

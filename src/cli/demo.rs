@@ -31,8 +31,10 @@ use snowflake_emulator::model::Account;
 pub const CHANGES_SQL: &str = include_str!("../../config/emulator/demo-changes.sql");
 
 /// Applied to the sample before the first crawl: the crawler role gets MANAGE GRANTS, as recommended for
-/// complete SHOW visibility (so a schema it cannot use is seen as denied instead of vanishing).
-const SETUP_SQL: &str = "USE ROLE SECURITYADMIN;\nGRANT MANAGE GRANTS ON ACCOUNT TO ROLE SNOWCAT_CRAWLER;\n";
+/// complete SHOW visibility (so a schema it cannot use is seen as denied instead of vanishing), and
+/// IMPORTED PRIVILEGES on SNOWFLAKE for the tag assignments of ACCOUNT_USAGE.TAG_REFERENCES.
+const SETUP_SQL: &str = "USE ROLE SECURITYADMIN;\nGRANT MANAGE GRANTS ON ACCOUNT TO ROLE SNOWCAT_CRAWLER;\n\
+    USE ROLE ACCOUNTADMIN;\nGRANT IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE SNOWCAT_CRAWLER;\n";
 
 /// The account name the demo's runs are recorded under.
 pub const ACCOUNT: &str = "demo";
@@ -255,6 +257,8 @@ fn print_howto(catalog: &Path) {
     println!("  snowcat diff --catalog {file} --severity breaking");
     println!("  snowcat diff --catalog {file} --kind view --text");
     println!("  snowcat show --catalog {file} SALES.CORE.ORDERS --at 1");
+    println!("  snowcat access --catalog {file} SALES.CORE.CUSTOMERS.EMAIL");
+    println!("  snowcat access --catalog {file} --user BOB");
     println!(
         "or from an AI agent: `snowcat mcp --config FILE` serves this history and the live tools over MCP"
     );
@@ -326,7 +330,7 @@ mod tests {
              COMMENT ON TABLE t IS 'it''s; fine';\n\n;  ",
         );
         assert_eq!(got, ["CREATE TABLE \"a;b\" (x INT)", "COMMENT ON TABLE t IS 'it''s; fine'"]);
-        assert_eq!(split_script(CHANGES_SQL).len(), 11, "the shipped change script has eleven statements");
+        assert_eq!(split_script(CHANGES_SQL).len(), 13, "the shipped change script has thirteen statements");
     }
 
     #[test]

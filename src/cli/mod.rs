@@ -3,6 +3,7 @@
 //! Owns argument parsing and exit-code policy only. Each subcommand lives in its own file and does its work
 //! through the library modules (`sqlapi`, `catalog`, ...) or the emulator crate; no protocol or storage logic here.
 
+mod access;
 mod auth;
 #[cfg(feature = "emulator")]
 mod bench;
@@ -52,6 +53,8 @@ pub enum Command {
     Show(catalog::ShowArgs),
     /// Find objects and columns by name or comment.
     Search(catalog::SearchArgs),
+    /// Who can reach an object and by which path, or what a role or user reaches (now or at a run).
+    Access(access::AccessArgs),
     /// Record an account's history under another name (e.g. a URL-named history from older crawls).
     RenameAccount(catalog::RenameAccountArgs),
     /// Crawl an account once into the catalog (exit 0 complete, 3 partial, 1 failed).
@@ -122,6 +125,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => catalog::diff(args),
         Command::Show(args) => catalog::show(args),
         Command::Search(args) => catalog::search(args),
+        Command::Access(args) => access::run(args),
         Command::RenameAccount(args) => catalog::rename_account(args),
         Command::Crawl(args) => crawl::run(args).await,
         Command::Run(args) => run::run(args).await,

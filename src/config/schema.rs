@@ -340,6 +340,10 @@ pub struct AccountConfig {
     /// Where grants come from: `show` or `account_usage`.
     #[serde(default)]
     pub grant_source: GrantSource,
+    /// Tag names (bare, e.g. `PII`, or `DB.SCHEMA.TAG`) that mark an object as sensitive: setting or
+    /// changing such a tag, or a grant opening a new path to an object carrying it, is a `security` change.
+    #[serde(default = "default_sensitive_tags")]
+    pub sensitive_tags: Vec<String>,
     /// Retries of one SQL API request that failed transiently (429, 5xx, connection errors), each with the
     /// same requestId so a statement never runs twice.
     #[serde(default = "default_max_retries")]
@@ -362,6 +366,9 @@ pub struct AccountConfig {
 
 fn default_full_every_hours() -> u32 {
     24
+}
+fn default_sensitive_tags() -> Vec<String> {
+    vec!["PII".to_string()]
 }
 fn default_timezone() -> String {
     "UTC".to_string()
@@ -452,6 +459,21 @@ pub struct KindsConfig {
     /// Sequences (SHOW SEQUENCES, start values from INFORMATION_SCHEMA.SEQUENCES).
     #[serde(default = "yes")]
     pub sequences: bool,
+    /// Database roles (SHOW DATABASE ROLES per database), their grants (SHOW GRANTS TO DATABASE ROLE) and
+    /// who holds them (SHOW GRANTS OF DATABASE ROLE): two statements per database role.
+    #[serde(default = "yes")]
+    pub database_roles: bool,
+    /// Masking and row-access policies (SHOW ... POLICIES IN ACCOUNT), each one's body (DESCRIBE) and the
+    /// tables and columns it protects (POLICY_REFERENCES): two statements per policy.
+    #[serde(default = "yes")]
+    pub policies: bool,
+    /// Tags (SHOW TAGS IN ACCOUNT): one statement.
+    #[serde(default = "yes")]
+    pub tags: bool,
+    /// Where tags are set (ACCOUNT_USAGE.TAG_REFERENCES: one statement whatever the account's size, up to
+    /// 2 h behind; needs IMPORTED PRIVILEGES on database SNOWFLAKE or GOVERNANCE_VIEWER).
+    #[serde(default = "yes")]
+    pub tag_references: bool,
 }
 
 impl Default for KindsConfig {
@@ -472,6 +494,10 @@ impl Default for KindsConfig {
             functions: true,
             procedures: true,
             sequences: true,
+            database_roles: true,
+            policies: true,
+            tags: true,
+            tag_references: true,
         }
     }
 }

@@ -18,12 +18,14 @@ mod keys;
 pub mod map;
 pub mod options;
 mod plan;
+mod plan_access;
 mod plan_db;
 mod plan_kinds;
 mod plan_usage;
 pub mod report;
 pub mod sink;
 pub mod statements;
+pub mod statements_access;
 pub mod statements_kinds;
 mod vanish;
 mod vanish_tables;
@@ -72,7 +74,14 @@ pub async fn crawl(
         .await
         .map_err(|e| CrawlError::Writer(format!("reading the previous run failed: {e}")))??
     };
-    let sink = sink::Sink::open(catalog_path.to_path_buf(), account.to_string(), 16, mode).await?;
+    let sink = sink::Sink::open(
+        catalog_path.to_path_buf(),
+        account.to_string(),
+        16,
+        mode,
+        opts.sensitive_tags.clone(),
+    )
+    .await?;
     let run_tag = opts.run_tag.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let cfg = ExecConfig {
         role: opts.role.clone(),
@@ -91,7 +100,10 @@ pub async fn crawl(
         1 + u64::from(kinds.warehouses)
             + u64::from(kinds.grants)
             + 3 * u64::from(kinds.constraints)
-            + pipeline,
+            + pipeline
+            + 2 * u64::from(kinds.policies)
+            + u64::from(kinds.tags)
+            + u64::from(kinds.tag_references),
     );
     let mut ctx = Ctx::new(&exec, &sink, opts, previous);
     ctx.incremental = incremental;
@@ -161,13 +173,15 @@ pub async fn crawl(
 /// The whole plan; `Ok(Some(failure))` when the database listing failed.
 async fn run_plan(ctx: &Ctx<'_>) -> Result<Option<Failure>, CrawlError> {
     let kinds = &ctx.opts.filters.kinds;
-    let (dbs, wh, gr, keys, pipeline) = tokio::join!(
+    let (dbs, wh, gr, keys, pipeline, access) = tokio::join!(
         databases(ctx),
         async { if kinds.warehouses { plan::warehouses(ctx).await } else { Ok(()) } },
         async { if kinds.grants { plan::grants(ctx).await } else { Ok(()) } },
         async { if kinds.constraints { keys::list_account(ctx).await.map(Some) } else { Ok(None) } },
         plan_kinds::list_account(ctx),
+        plan_access::account(ctx),
     );
+    access?;
     wh?;
     gr?;
     let keys = keys?;
@@ -180,6 +194,7 @@ async fn run_plan(ctx: &Ctx<'_>) -> Result<Option<Failure>, CrawlError> {
         keys::record(ctx, listed, &coverage).await?;
     }
     plan_kinds::record(ctx, pipeline, &coverage).await?;
+    plan_access::database_roles(ctx, coverage.keys().cloned().collect()).await?;
     Ok(None)
 }
 
@@ -198,7 +213,8 @@ async fn databases(ctx: &Ctx<'_>) -> Result<Result<BTreeMap<String, DbCoverage>,
             ctx.finish(&scope, ScopeOutcome::Filtered, None).await?;
         }
     }
-    ctx.exec.plan(3 * crawled.len() as u64);
+    let roles = u64::from(ctx.opts.filters.kinds.database_roles);
+    ctx.exec.plan((3 + roles) * crawled.len() as u64);
     let width = ctx.opts.concurrency.max(1) * 2;
     let mut tasks = futures_util::stream::iter(crawled.into_iter().map(|db| async move {
         let cov = plan_db::crawl_database(ctx, &db).await;

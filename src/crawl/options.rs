@@ -37,6 +37,9 @@ pub struct CrawlOptions {
     pub full_every_hours: u32,
     /// A run id for QUERY_TAG (`snowcat:<run>:<phase>`); a fresh v7 UUID when `None`.
     pub run_tag: Option<String>,
+    /// Tag names that mark an object as sensitive (recorded in the catalog with the run; they decide
+    /// which tag and access changes are `security`).
+    pub sensitive_tags: Vec<String>,
 }
 
 impl Default for CrawlOptions {
@@ -55,6 +58,7 @@ impl Default for CrawlOptions {
             full: false,
             full_every_hours: 24,
             run_tag: None,
+            sensitive_tags: vec!["PII".to_string()],
         }
     }
 }
@@ -70,6 +74,7 @@ impl CrawlOptions {
             grant_source: a.grant_source,
             statement_timeout: a.statement_timeout,
             full_every_hours: a.full_every_hours,
+            sensitive_tags: a.sensitive_tags.clone(),
             ..CrawlOptions::default()
         }
     }

@@ -175,7 +175,7 @@ async fn role_grants(ctx: &Ctx<'_>, role: &str) -> Result<(), CrawlError> {
         sql::show_grants(&sql::GrantView::ToRole(role.into())).map_err(internal)?,
         &to,
         None,
-        |r| Ok(map::grants::grant(r)?.map(Object::Grant)),
+        |r| Ok(map::grants::grant_keeping(r, !ctx.opts.filters.kinds.database_roles)?.map(Object::Grant)),
     )
     .await?;
     let of = ScopeKey::GrantsOfRole { role: role.to_string() };

@@ -32,8 +32,15 @@ fn grantee_type(granted_to: Option<String>) -> String {
     }
 }
 
-fn usage_grant(row: &Row) -> Result<Option<Object>, SqlApiError> {
+fn usage_grant(row: &Row, database_roles: bool) -> Result<Option<Object>, SqlApiError> {
     let granted_on = name(row, "GRANTED_ON")?;
+    if database_roles
+        && granted_on.eq_ignore_ascii_case("DATABASE_ROLE")
+        && text(row, "PRIVILEGE")?.as_deref() == Some("USAGE")
+    {
+        // A database role held by a role: a membership, listed by SHOW GRANTS OF DATABASE ROLE.
+        return Ok(None);
+    }
     if granted_on.eq_ignore_ascii_case("ROLE") && text(row, "PRIVILEGE")?.as_deref() == Some("USAGE") {
         // A role granted to a role: a membership.
         return Ok(Some(Object::RoleMembership(RoleMembership {
@@ -42,6 +49,7 @@ fn usage_grant(row: &Row) -> Result<Option<Object>, SqlApiError> {
             grantee_name: name(row, "GRANTEE_NAME")?,
             granted_by: text(row, "GRANTED_BY")?,
             created: time(row, "CREATED_ON")?,
+            role_type: None,
         })));
     }
     let mut parts: Vec<String> = Vec::new();
@@ -51,9 +59,19 @@ fn usage_grant(row: &Row) -> Result<Option<Object>, SqlApiError> {
         }
     }
     parts.push(show_part(&name(row, "NAME")?));
+    let grantee_type = grantee_type(text(row, "GRANTED_TO")?);
+    let mut grantee_name = name(row, "GRANTEE_NAME")?;
+    if grantee_type == "DATABASE_ROLE" {
+        // The name form is undocumented (metadata-shapes-2 §2.4): qualify a bare name with its database.
+        let db = match text(row, "TABLE_CATALOG")? {
+            Some(d) => d,
+            None => name(row, "NAME")?,
+        };
+        grantee_name = super::map::access::qualify(&db, &grantee_name);
+    }
     Ok(Some(Object::Grant(Grant {
-        grantee_type: grantee_type(text(row, "GRANTED_TO")?),
-        grantee_name: name(row, "GRANTEE_NAME")?,
+        grantee_type,
+        grantee_name,
         granted_on,
         name: parts.join("."),
         privilege: name(row, "PRIVILEGE")?,
@@ -70,13 +88,18 @@ fn usage_membership(row: &Row) -> Result<Option<Object>, SqlApiError> {
         grantee_name: name(row, "GRANTEE_NAME")?,
         granted_by: text(row, "GRANTED_BY")?,
         created: time(row, "CREATED_ON")?,
+        role_type: None,
     })))
 }
 
 /// Two ACCOUNT_USAGE statements: GRANTS_TO_ROLES (privileges and role-to-role grants) and GRANTS_TO_USERS.
 pub async fn grants(ctx: &Ctx<'_>) -> Result<(), CrawlError> {
     let g = ScopeKey::AllGrants;
-    listing(ctx, "grants_usage", sql::account_usage_grants_to_roles(), &g, None, usage_grant).await?;
+    let database_roles = ctx.opts.filters.kinds.database_roles;
+    listing(ctx, "grants_usage", sql::account_usage_grants_to_roles(), &g, None, |r| {
+        usage_grant(r, database_roles)
+    })
+    .await?;
     let m = ScopeKey::AllRoleMemberships;
     listing(ctx, "memberships_usage", sql::account_usage_grants_to_users(), &m, None, usage_membership)
         .await?;

@@ -32,6 +32,7 @@ impl Sink {
         account: String,
         depth: usize,
         mode: RunMode,
+        sensitive_tags: Vec<String>,
     ) -> Result<Sink, CrawlError> {
         let (tx, mut rx) = mpsc::channel::<Msg>(depth.max(1));
         let (ready_tx, ready_rx) = oneshot::channel::<Result<i64, CrawlError>>();
@@ -53,6 +54,7 @@ impl Sink {
                     }
                 };
                 writer.set_mode(mode);
+                writer.set_sensitive_tags(sensitive_tags);
                 let _ = ready_tx.send(Ok(writer.run_id()));
                 let mut failure: Option<CrawlError> = None;
                 while let Some(msg) = rx.blocking_recv() {

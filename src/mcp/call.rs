@@ -218,6 +218,8 @@ pub(super) async fn call(
         "catalog_coverage" => catalog(src, name, args, cat::coverage).await,
         "catalog_search" => catalog(src, name, args, cat::search).await,
         "catalog_runs" => catalog(src, name, args, cat::runs).await,
+        "catalog_who_can_reach" => catalog(src, name, args, cat::who_can_reach).await,
+        "catalog_what_can_reach" => catalog(src, name, args, cat::what_can_reach).await,
         _ => match &inner.live {
             Some(live) => live_call(inner, live, name, args, ctx).await.unwrap_or_else(|e| e),
             None => {

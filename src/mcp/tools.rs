@@ -268,6 +268,22 @@ fn catalog_tools() -> Vec<Tool> {
             ),
             catalog_read(),
         ),
+        tool::<cat::WhoCanReach, cat::AccessAnswer>(
+            "catalog_who_can_reach",
+            "Who can reach an object",
+            &format!(
+                "Every user, account role and database role holding a privilege on a database, schema, table, view                  or column, with the path through the role hierarchy (USER -> ROLE -> DATABASE ROLE -> privilege),                  ownership included; a column comes with its masking policy and tags. Now or at a run. {note}"
+            ),
+            catalog_read(),
+        ),
+        tool::<cat::WhatCanReach, cat::AccessAnswer>(
+            "catalog_what_can_reach",
+            "What a role or user reaches",
+            &format!(
+                "Every database, schema, table and view a user or role (account role, or database role DB.ROLE)                  holds a privilege on, with the path. Now or at a run. {note}"
+            ),
+            catalog_read(),
+        ),
         tool::<cat::Runs, cat::RunsAnswer>(
             "catalog_runs",
             "Crawl runs",
@@ -311,7 +327,7 @@ mod tests {
     #[test]
     fn the_listing_follows_the_mode() {
         let all = list(Listing { live: true, allow_write: false });
-        assert_eq!(all.len(), 20);
+        assert_eq!(all.len(), 22);
         let exec = &all[0];
         assert_eq!(exec.annotations.as_ref().and_then(|a| a.read_only_hint), Some(true));
         let write = list(Listing { live: true, allow_write: true });

@@ -126,12 +126,15 @@ fn every_docs_example_runs_and_answers_correctly() {
     assert_eq!(
         ex.keys().map(String::as_str).collect::<Vec<_>>(),
         [
+            "access_of_user",
             "breaking_this_week",
             "coverage",
             "dangling_fks",
             "last_24h",
+            "security_changes",
             "stopped_pipelines",
             "tables_without_pk",
+            "unmasked_sensitive",
             "who_can_read"
         ]
     );
@@ -278,6 +281,38 @@ fn every_documented_view_exists_with_its_documented_columns() {
         (
             "current_sequences",
             "account_name database_name schema_name sequence_name start_value start_hidden increment ordered owner comment created next_value since_run",
+        ),
+        (
+            "current_database_roles",
+            "account_name database_name role_name qualified_name owner owner_role_type comment created since_run",
+        ),
+        (
+            "current_policies",
+            "account_name database_name schema_name policy_name policy_kind signature return_type body body_hidden options owner owner_role_type comment created since_run",
+        ),
+        (
+            "current_policy_references",
+            "account_name policy policy_kind database_name schema_name object_name column_name domain arg_columns via_tag status since_run",
+        ),
+        (
+            "current_tags",
+            "account_name database_name schema_name tag_name qualified_name allowed_values owner owner_role_type comment created is_sensitive since_run",
+        ),
+        (
+            "current_tag_references",
+            "account_name tag database_name schema_name object_name column_name domain tag_value apply_method is_sensitive since_run",
+        ),
+        (
+            "effective_tags_v",
+            "account_name object_type database_name schema_name object_name column_name tag tag_value how set_on relation_name is_sensitive",
+        ),
+        (
+            "access_paths_v",
+            "account_name object_type object database_name schema_name object_name column_name privilege principal_type principal path hops masking_policy tags since_run",
+        ),
+        (
+            "access_paths_all_v",
+            "account_name object_type object_name privilege principal_type principal path hops valid_from_run valid_to_run",
         ),
     ] {
         let stmt = conn.prepare(&format!("SELECT * FROM {view}")).unwrap();

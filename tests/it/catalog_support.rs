@@ -121,6 +121,7 @@ pub fn member(role: &str, grantee_type: &str, grantee: &str) -> Object {
         grantee_name: grantee.into(),
         granted_by: Some("SECURITYADMIN".into()),
         created: None,
+        role_type: None,
     })
 }
 

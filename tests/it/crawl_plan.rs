@@ -1,5 +1,5 @@
-//! The statement plan against generated accounts: the count is `15 + 6 x databases + 3 x roles` (plus the
-//! visibility check), SHOW pagination past the cap, the 090030 split down to table batches, and the
+//! The statement plan against generated accounts: the count is `19 + 7 x databases + 3 x roles + 2 x
+//! database roles + 2 x policies` (plus the visibility check), never growing with tables or columns, SHOW pagination past the cap, the 090030 split down to table batches, and the
 //! pipeline kinds' fallback from one account-wide SHOW to per-database and per-schema listings.
 
 use crate::crawl_support::*;
@@ -47,7 +47,19 @@ async fn statement_count_follows_the_plan_for_several_sizes() {
         for view in ["FUNCTIONS", "PROCEDURES", "SEQUENCES"] {
             assert_eq!(count_like(&stmts, &format!("INFORMATION_SCHEMA.{view}")), d, "{view}");
         }
-        assert_eq!(stmts.len(), 15 + 6 * d + 3 * roles, "{stmts:#?}");
+        // Access (issue 16): database roles per database, two per database role, policies and tags
+        // account-wide, two per policy (DESCRIBE, POLICY_REFERENCES), one ACCOUNT_USAGE.TAG_REFERENCES.
+        let db_roles = account.database_roles.len();
+        let policies = account.governance.policies.len();
+        assert_eq!(count_like(&stmts, "SHOW DATABASE ROLES IN DATABASE"), d);
+        assert_eq!(count_like(&stmts, "SHOW GRANTS TO DATABASE ROLE"), db_roles);
+        assert_eq!(count_like(&stmts, "SHOW GRANTS OF DATABASE ROLE"), db_roles);
+        assert_eq!(count_like(&stmts, "POLICIES IN ACCOUNT"), 2);
+        assert_eq!(count_like(&stmts, "DESCRIBE"), policies);
+        assert_eq!(count_like(&stmts, "POLICY_REFERENCES"), policies);
+        assert_eq!(count_like(&stmts, "SHOW TAGS IN ACCOUNT"), 1);
+        assert_eq!(count_like(&stmts, "ACCOUNT_USAGE.TAG_REFERENCES"), 1);
+        assert_eq!(stmts.len(), 19 + 7 * d + 3 * roles + 2 * db_roles + 2 * policies, "{stmts:#?}");
         assert_eq!(report.statements as usize, stmts.len());
         let objects = snapshot(&dir.path().join("c.db"));
         assert_eq!(count(&objects, ObjectKind::Database), d);

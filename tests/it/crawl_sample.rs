@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::crawl_support::*;
 use chrono::{SecondsFormat, TimeZone, Utc};
-use snowcat::catalog::{Object, ObjectKey, ObjectKind, RunStatus};
+use snowcat::catalog::{Object, ObjectKey, ObjectKind, RunStatus, database_role_name, show_part};
 use snowcat::crawl::CrawlOptions;
 use snowflake_emulator::model::Account;
 use snowflake_emulator::model_types::{ConstraintKind, GrantTarget, Grantee, TableKind};
@@ -66,9 +66,29 @@ fn expected_keys(a: &Account) -> BTreeSet<ObjectKey> {
                 let ty = if matches!(grantee, Grantee::Role(_)) { "ROLE" } else { "USER" };
                 keys.insert(ObjectKey::new(ObjectKind::RoleMembership, &[r, ty, grantee.name()]));
             }
+            // A database role held by a role, a database role or a user: a membership of `DB.ROLE`.
+            (GrantTarget::DatabaseRole(d, r), grantee) if g.privilege == "USAGE" => {
+                let (ty, name) = match grantee {
+                    Grantee::Role(n) => ("ROLE", n.clone()),
+                    Grantee::User(n) => ("USER", n.clone()),
+                    Grantee::DatabaseRole(gd, gn) => ("DATABASE_ROLE", database_role_name(gd, gn)),
+                };
+                keys.insert(ObjectKey::new(
+                    ObjectKind::RoleMembership,
+                    &[&database_role_name(d, r), ty, &name],
+                ));
+            }
             (target, Grantee::Role(r)) => {
                 let (on, name) = target_name(target);
                 keys.insert(ObjectKey::new(ObjectKind::Grant, &["ROLE", r, &on, &name, &g.privilege]));
+            }
+            (target, Grantee::DatabaseRole(d, r)) => {
+                let (on, name) = target_name(target);
+                let grantee = database_role_name(d, r);
+                keys.insert(ObjectKey::new(
+                    ObjectKind::Grant,
+                    &["DATABASE_ROLE", &grantee, &on, &name, &g.privilege],
+                ));
             }
             _ => {}
         }
@@ -85,6 +105,41 @@ fn expected_keys(a: &Account) -> BTreeSet<ObjectKey> {
     }
     for w in &a.warehouses {
         keys.insert(ObjectKey::new(ObjectKind::Warehouse, &[&w.name]));
+    }
+    // Access (issue 16): database roles, policies and what they protect, tags and where they are set.
+    for r in &a.database_roles {
+        keys.insert(ObjectKey::new(ObjectKind::DatabaseRole, &[&r.database, &r.name]));
+    }
+    let g = &a.governance;
+    let full = |d: &str, s: &str, n: &str| format!("{}.{}.{}", show_part(d), show_part(s), show_part(n));
+    for p in &g.policies {
+        keys.insert(ObjectKey::new(ObjectKind::Policy, &[&p.database, &p.schema, &p.name, p.kind.word()]));
+    }
+    for r in &g.policy_refs {
+        let policy = full(&r.policy.database, &r.policy.schema, &r.policy.name);
+        let o = &r.object;
+        let column = r.column.clone().unwrap_or_default();
+        keys.insert(ObjectKey::new(
+            ObjectKind::PolicyReference,
+            &[&o.database, &o.schema, &o.name, &column, &policy],
+        ));
+    }
+    for t in &g.tags {
+        keys.insert(ObjectKey::new(ObjectKind::Tag, &[&t.database, &t.schema, &t.name]));
+    }
+    for r in &g.tag_refs {
+        use snowflake_emulator::model_access::Tagged;
+        let tag = full(&r.tag.database, &r.tag.schema, &r.tag.name);
+        let parts: [String; 4] = match &r.on {
+            Tagged::Database(d) => [d.clone(), String::new(), String::new(), String::new()],
+            Tagged::Schema(d, s) => [d.clone(), s.clone(), String::new(), String::new()],
+            Tagged::Table(n) => [n.database.clone(), n.schema.clone(), n.name.clone(), String::new()],
+            Tagged::Column(n, c) => [n.database.clone(), n.schema.clone(), n.name.clone(), c.clone()],
+        };
+        keys.insert(ObjectKey::new(
+            ObjectKind::TagReference,
+            &[&parts[0], &parts[1], &parts[2], &parts[3], &tag],
+        ));
     }
     keys
 }
@@ -188,6 +243,12 @@ async fn sample_account_round_trips_into_the_catalog() {
             }
             Object::Grant(g) => assert!(!g.privilege.is_empty()),
             Object::RoleMembership(_) | Object::FutureGrant(_) => {}
+            // The access kinds are compared field by field with the model in access_e2e.
+            Object::DatabaseRole(_)
+            | Object::Policy(_)
+            | Object::PolicyReference(_)
+            | Object::Tag(_)
+            | Object::TagReference(_) => {}
             pipeline => pipeline_matches_the_model(&account, pipeline),
         }
     }

@@ -18,7 +18,7 @@ struct Expected {
 
 /// The changes of `demo-changes.sql`, with severities from the catalog rules of issue 4 (breaking = column
 /// or table removed or type narrowed; additive = new objects; security = any grant change).
-const EXPECTED: [Expected; 11] = [
+const EXPECTED: [Expected; 14] = [
     Expected {
         severity: "additive",
         change: "added",
@@ -90,6 +90,29 @@ const EXPECTED: [Expected; 11] = [
         name: "SALES.REPORTING.ACTIVE_CUSTOMERS",
         field: Some("text"),
     },
+    // A database role granted to an account role, the path it opens to the PII table, and a masking
+    // policy detached: security.
+    Expected {
+        severity: "security",
+        change: "added",
+        kind: "role_membership",
+        name: "role SALES.READER to ROLE FINANCE_ANALYST",
+        field: None,
+    },
+    Expected {
+        severity: "security",
+        change: "added",
+        kind: "access_path",
+        name: "SELECT on TABLE SALES.CORE.CUSTOMERS for ROLE FINANCE_ANALYST",
+        field: Some("path"),
+    },
+    Expected {
+        severity: "security",
+        change: "removed",
+        kind: "policy_reference",
+        name: "SALES.CORE.EMAIL_MASK on SALES.CORE.CUSTOMERS.EMAIL",
+        field: None,
+    },
     // A task suspended is an operational change.
     Expected {
         severity: "operational",
@@ -141,6 +164,14 @@ fn demo_shows_each_scripted_change_once_and_the_coverage_gap() {
         assert_eq!(hits.len(), 1, "{} {} {} in:\n{stdout}", e.change, e.kind, e.name);
     }
     assert!(stdout.contains("BREAKING (") && stdout.contains("SECURITY ("), "{stdout}");
+    // The path the database role opened is printed whole.
+    assert!(
+        stdout.contains(
+            "-> ROLE FINANCE_ANALYST -> DATABASE ROLE SALES.READER -> SELECT on TABLE SALES.CORE.CUSTOMERS"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("snowcat access --catalog"), "{stdout}");
     // The view's text as a unified diff under its line: the old condition out, the new one in.
     let diff: Vec<&str> = stdout.lines().map(str::trim_start).collect();
     assert!(diff.iter().any(|l| l.starts_with("@@ -")), "{stdout}");

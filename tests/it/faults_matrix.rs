@@ -80,6 +80,14 @@ async fn crawl(emu: &EmulatorHandle, db: &Path, opts: &CrawlOptions) -> RunRepor
         .unwrap()
 }
 
+/// Options for the generated account's crawler role, which cannot read SNOWFLAKE.ACCOUNT_USAGE: its tag
+/// assignments are left out (a denied ACCOUNT_USAGE would make every run partial).
+fn crawler_options() -> CrawlOptions {
+    let mut o = CrawlOptions::default();
+    o.filters.kinds.tag_references = false;
+    o
+}
+
 fn keys(db: &Path) -> BTreeSet<ObjectKey> {
     snapshot(db).iter().map(Object::key).collect()
 }
@@ -290,7 +298,7 @@ async fn lose_access(revoke: impl Fn(&str, &str, &str, &str) -> (String, &'stati
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let role = snowflake_emulator::generate::CRAWLER_ROLE;
-    let opts = CrawlOptions { role: Some(role.to_string()), ..CrawlOptions::default() };
+    let opts = CrawlOptions { role: Some(role.to_string()), ..crawler_options() };
     let clean = crawl(&emu, &db, &opts).await;
     assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
     let before = keys(&db);
@@ -367,7 +375,7 @@ async fn drop_schema_as(role: Option<&str>, setup_sql: &[&str]) -> (RunReport, V
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    let opts = CrawlOptions { role: role.map(str::to_string), ..CrawlOptions::default() };
+    let opts = CrawlOptions { role: role.map(str::to_string), ..crawler_options() };
     let clean = crawl(&emu, &db, &opts).await;
     assert_eq!(clean.status, RunStatus::Complete, "{}", clean.render_text());
     let before = keys(&db);
@@ -457,4 +465,41 @@ async fn a_role_that_loses_a_schema_keeps_its_pipeline_objects() {
         (sql, "SCHEMA", format!("{db0}.{sc}"))
     })
     .await;
+}
+
+/// The access scopes under faults (issue 16): a database-role listing, one role's grants, the policy
+/// listing, one policy's references and the tag assignments never finish. Nothing is removed (the catalog
+/// keeps the sample's database roles, policies, references and tags), and each gap is in the report.
+#[tokio::test]
+async fn failed_access_listings_remove_nothing() {
+    let slow = |contains: &str| SlowRule { contains: contains.into(), ms: 600_000 };
+    let faults = Faults {
+        slow_statements: vec![
+            slow("SHOW DATABASE ROLES IN DATABASE \"FINANCE\""),
+            slow("SHOW GRANTS TO DATABASE ROLE \"SALES\".\"READER\""),
+            slow("SHOW GRANTS OF DATABASE ROLE \"SALES\".\"ANALYST\""),
+            slow("SHOW ROW ACCESS POLICIES IN ACCOUNT"),
+            slow("POLICY_NAME => '\"SALES\".\"CORE\".\"EMAIL_MASK\"'"),
+            slow("DESCRIBE MASKING POLICY"),
+            slow("SHOW TAGS IN ACCOUNT"),
+            slow("ACCOUNT_USAGE.TAG_REFERENCES"),
+        ],
+        ..Faults::default()
+    };
+    let opts = CrawlOptions { statement_timeout: Duration::from_secs(2), ..CrawlOptions::default() };
+    let r = under_fault(sample(), faults, opts).await;
+    assert_eq!(r.status, RunStatus::Partial, "{}", r.render_text());
+    let gaps: BTreeSet<&str> = r.missing().map(|g| g.scope.as_str()).collect();
+    for scope in [
+        "database_roles:FINANCE",
+        "grants_to_database_role:SALES.READER",
+        "grants_of_database_role:SALES.ANALYST",
+        "policies/row_access_policy:account",
+        "policy_references:SALES.CORE.EMAIL_MASK",
+        "policy_details:SALES.CORE.EMAIL_MASK",
+        "tags:account",
+        "tag_references:account",
+    ] {
+        assert!(gaps.contains(scope), "{scope} not in {gaps:?}");
+    }
 }

@@ -13,12 +13,15 @@ mod crawl_support;
 mod mcp_support;
 mod sqlapi_support;
 
+mod access_e2e;
+
 mod auth_e2e;
 mod auth_jwt;
 mod auth_oauth;
 mod auth_scalekit;
 mod auth_secrets;
 
+mod catalog_access;
 mod catalog_bench;
 mod catalog_crash;
 mod catalog_diff;

@@ -169,7 +169,7 @@ async fn the_server_exits_when_stdin_closes_and_stdout_is_only_json_rpc() {
     let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
     stdin.write_all(format!("{initialized}\n{list}\n").as_bytes()).await.unwrap();
     let tools = next_message(&mut lines).await;
-    assert_eq!(tools["result"]["tools"].as_array().map(Vec::len), Some(20), "{tools}");
+    assert_eq!(tools["result"]["tools"].as_array().map(Vec::len), Some(22), "{tools}");
     drop(stdin);
     let status = tokio::time::timeout(Duration::from_secs(120), child.wait()).await.unwrap().unwrap();
     assert_eq!(status.code(), Some(0));

@@ -146,12 +146,14 @@ const CONNECTOR: &[(&str, &[Param])] = &[
     ),
 ];
 
-const CATALOG_TOOLS: [&str; 6] = [
+const CATALOG_TOOLS: [&str; 8] = [
     "catalog_changes",
     "catalog_history",
     "catalog_object",
     "catalog_coverage",
     "catalog_search",
+    "catalog_who_can_reach",
+    "catalog_what_can_reach",
     "catalog_runs",
 ];
 
@@ -432,6 +434,40 @@ async fn every_catalog_tool_answers_from_the_catalog() {
     let search = ok(&c, "catalog_search", json!({"pattern": "phone", "kind": "column"})).await;
     assert_eq!(search["hits"][0]["object_name"], "SALES.CORE.CUSTOMERS.PHONE");
     assert_eq!(search["hits"][0]["comment"], "E.164 phone number");
+
+    // Who reaches a table, through account roles and database roles; a masked column says so.
+    let who = ok(&c, "catalog_who_can_reach", json!({"object": "sales.core.customers"})).await;
+    let paths: Vec<&str> = who["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["principal"] == "BOB")
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "USER BOB -> ROLE ANALYST -> DATABASE ROLE SALES.ANALYST -> DATABASE ROLE SALES.READER -> SELECT on TABLE SALES.CORE.CUSTOMERS"
+        ],
+        "{who}"
+    );
+    let email = ok(&c, "catalog_who_can_reach", json!({"object": "SALES.CORE.CUSTOMERS.EMAIL"})).await;
+    assert!(
+        email["paths"].as_array().unwrap().iter().all(|p| p["masking_policy"] == "SALES.CORE.EMAIL_MASK"),
+        "{email}"
+    );
+    // What a user reaches, a page at a time.
+    let first_page = ok(&c, "catalog_what_can_reach", json!({"user": "BOB", "limit": 1})).await;
+    assert_eq!(first_page["paths"].as_array().unwrap().len(), 1, "{first_page}");
+    let next = ok(
+        &c,
+        "catalog_what_can_reach",
+        json!({"user": "BOB", "limit": 1, "cursor": first_page["next_cursor"]}),
+    )
+    .await;
+    assert_ne!(first_page["paths"][0], next["paths"][0], "{next}");
+    let e = refused(&c, "catalog_what_can_reach", json!({"user": "BOB", "role": "ANALYST"})).await;
+    assert!(e.contains("exactly one of role"), "{e}");
 
     // A live tool naming an unknown database gets the catalog's closest names.
     let e = refused(&c, "snowflake_get_tables", json!({"database": "SALSE"})).await;

@@ -47,3 +47,38 @@ fn a_bad_flag_exits_2_and_names_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/acct.sql"));
 }
+
+#[tokio::test]
+async fn generated_database_roles_and_masking_policies_are_served() {
+    let mut child = Command::new(BIN)
+        .args(["--generate", "2x1x4x9", "--generate-database-roles", "6", "--generate-masking-policies", "3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim_end().to_string();
+    let count = |sql: &'static str| {
+        let url = url.clone();
+        async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}/api/v2/statements"))
+                .bearer_auth("t")
+                .json(&serde_json::json!({"statement": sql}))
+                .send()
+                .await
+                .unwrap();
+            let body: serde_json::Value = resp.json().await.unwrap();
+            body["resultSetMetaData"]["numRows"].as_i64().unwrap_or(-1)
+        }
+    };
+    assert_eq!(count("SHOW DATABASE ROLES IN DATABASE SALES_00").await, 3);
+    assert_eq!(count("SHOW MASKING POLICIES IN ACCOUNT").await, 3);
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    // The counts need --generate.
+    let out = Command::new(BIN).args(["--generate-database-roles", "3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--generate"));
+}

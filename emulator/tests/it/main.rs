@@ -6,6 +6,8 @@ mod emulator_support;
 
 mod emulator_bench;
 mod emulator_bin;
+mod emulator_database_roles;
+mod emulator_governance;
 mod emulator_identity;
 mod emulator_pipeline;
 mod emulator_protocol;

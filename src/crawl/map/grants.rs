@@ -7,9 +7,21 @@ use crate::sqlapi::{Row, SqlApiError};
 /// One row of SHOW GRANTS TO ROLE. Rows granting a role (`USAGE` on `ROLE`) are role memberships and come
 /// from SHOW GRANTS OF ROLE instead, so they yield `None` here (OWNERSHIP of a role stays a grant).
 pub fn grant(row: &Row) -> Result<Option<Grant>, SqlApiError> {
+    grant_keeping(row, true)
+}
+
+/// Like [`grant`]; `database_roles_as_grants` false also leaves out the database roles the role holds
+/// (`USAGE` on `DATABASE_ROLE`), which are memberships when SHOW GRANTS OF DATABASE ROLE lists them.
+pub fn grant_keeping(row: &Row, database_roles_as_grants: bool) -> Result<Option<Grant>, SqlApiError> {
     let granted_on = name(row, "granted_on")?;
     let privilege = name(row, "privilege")?;
     if granted_on.eq_ignore_ascii_case("ROLE") && privilege.eq_ignore_ascii_case("USAGE") {
+        return Ok(None);
+    }
+    if !database_roles_as_grants
+        && granted_on.eq_ignore_ascii_case("DATABASE_ROLE")
+        && privilege.eq_ignore_ascii_case("USAGE")
+    {
         return Ok(None);
     }
     Ok(Some(Grant {
@@ -32,6 +44,7 @@ pub fn membership(row: &Row) -> Result<RoleMembership, SqlApiError> {
         grantee_name: name(row, "grantee_name")?,
         granted_by: text(row, "granted_by")?,
         created: time(row, "created_on")?,
+        role_type: None,
     })
 }
 
@@ -52,13 +65,19 @@ pub fn future_grant(row: &Row) -> Result<FutureGrant, SqlApiError> {
             });
         }
     };
+    let grantee_type = text(row, "grant_to")?.unwrap_or_else(|| "ROLE".into());
+    let mut grantee_name = name(row, "grantee_name")?;
+    if grantee_type.eq_ignore_ascii_case("DATABASE_ROLE") {
+        // A database role holds future grants only in its own database; SHOW prints it bare here.
+        grantee_name = super::access::qualify(&database, &grantee_name);
+    }
     Ok(FutureGrant {
         database,
         schema,
         grant_on: name(row, "grant_on")?,
         privilege: name(row, "privilege")?,
-        grantee_name: name(row, "grantee_name")?,
-        grantee_type: text(row, "grant_to")?.unwrap_or_else(|| "ROLE".into()),
+        grantee_name,
+        grantee_type,
         grant_option: flag(row, "grant_option")?,
         created: time(row, "created_on")?,
     })

@@ -3,6 +3,7 @@
 //!
 //! Pure functions over `sqlapi::Row`; must not run statements or touch the catalog.
 
+pub mod access;
 pub mod account;
 pub mod grants;
 pub mod keys;

@@ -1,10 +1,11 @@
 //! The catalog tools: what changed, one object's history, one object as it was, a run's coverage gaps,
-//! search, runs. They answer from the catalog file opened read-only (while the daemon keeps writing it),
+//! search, runs, who can reach an object and what a role or user reaches. They answer from the catalog file opened read-only (while the daemon keeps writing it),
 //! with no warehouse and no network.
 //!
 //! Owns the tools' parameters, answers, paging (limit + cursor, and the page budget) and errors that say
 //! what to fix. Every read goes through `catalog`'s typed readers; no SQL here.
 
+mod access;
 mod lists;
 mod object;
 mod render;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use access::{AccessAnswer, AccessPathRow, WhatCanReach, WhoCanReach, what_can_reach, who_can_reach};
 pub use lists::{
     Changes, ChangesAnswer, Coverage, CoverageAnswer, Runs, RunsAnswer, Search, SearchAnswer, changes,
     coverage, runs, search,
