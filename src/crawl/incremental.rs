@@ -20,12 +20,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::ctx::Ctx;
-use super::exec::Failure;
-use super::map;
 use super::options::{CrawlError, CrawlOptions};
 use super::plan::internal;
 use super::statements as sql;
-use crate::catalog::{Catalog, CrawlBasis, Object, RunMode, ScopeKey, ScopeOutcome, Table};
+use crate::catalog::{Catalog, CrawlBasis, RunMode, ScopeKey, ScopeOutcome, Table};
 
 /// A table's change hints: INFORMATION_SCHEMA.TABLES `CREATED` and `LAST_DDL`.
 pub type Hint = (Option<String>, Option<String>);
@@ -195,7 +193,7 @@ async fn read_changed(ctx: &Ctx<'_>, db: &str, reads: Vec<Read<'_>>) -> Result<(
         let Some(stmt) = sql::columns_of_tables(db, &groups) else { continue };
         let wanted: BTreeSet<(&str, &str)> = chunk.iter().copied().collect();
         let route = |s: &str, t: &str| wanted.contains(&(s, t)).then(|| columns_scope(db, s, Some(t)));
-        let outcome = match stream(ctx, stmt, &route).await? {
+        let outcome = match super::plan_db::columns_stmt(ctx, stmt, &route).await? {
             Ok(()) => ScopeOutcome::Complete,
             Err(fail) => fail.outcome(),
         };
@@ -216,39 +214,11 @@ async fn read(ctx: &Ctx<'_>, db: &str, r: Read<'_>) -> Result<(), CrawlError> {
         let stmt = sql::columns_where(db, Some(s), None, None, chunk, None).map_err(internal)?;
         let wanted: BTreeSet<&str> = chunk.iter().copied().collect();
         let route = |sc: &str, t: &str| (sc == s && wanted.contains(t)).then(|| columns_scope(db, s, None));
-        if let Err(fail) = stream(ctx, stmt, &route).await?
+        if let Err(fail) = super::plan_db::columns_stmt(ctx, stmt, &route).await?
             && outcome.is_complete()
         {
             outcome = fail.outcome();
         }
     }
     ctx.finish(&columns_scope(db, s, None), outcome, None).await
-}
-
-/// Stream one COLUMNS statement, staging each column under the scope `route` gives its table (none: skip).
-async fn stream(
-    ctx: &Ctx<'_>,
-    stmt: String,
-    route: &(dyn Fn(&str, &str) -> Option<ScopeKey> + Sync),
-) -> Result<Result<(), Failure>, CrawlError> {
-    let mut running = match ctx.exec.start("columns", stmt).await {
-        Ok(r) => r,
-        Err(f) => return Ok(Err(f)),
-    };
-    let mut out = ctx.batch();
-    while let Some(r) = running.next().await {
-        let row = match r {
-            Ok(row) => row,
-            Err(f) => return Ok(Err(f)),
-        };
-        let c = match map::tables::column(&row) {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(super::plan::decode_failure(e))),
-        };
-        if let Some(scope) = route(&c.schema, &c.table) {
-            out.push(ctx, &scope, Object::Column(c)).await?;
-        }
-    }
-    out.flush(ctx).await?;
-    Ok(Ok(()))
 }

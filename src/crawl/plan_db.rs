@@ -258,8 +258,9 @@ fn kind_filtered(ctx: &Ctx<'_>, o: &ScopeOutcome) -> ScopeOutcome {
     if o.is_complete() && !(k.tables && k.views) { ScopeOutcome::Filtered } else { o.clone() }
 }
 
-/// Stream one COLUMNS statement, keeping columns of the tables the TABLES listing kept.
-async fn columns_stmt(
+/// Stream one COLUMNS statement, staging each column under the scope `scope_of` gives its table (none:
+/// skip). Full crawls keep the tables the TABLES listing kept; incremental runs the tables they re-read.
+pub(super) async fn columns_stmt(
     ctx: &Ctx<'_>,
     stmt: String,
     scope_of: &(dyn Fn(&str, &str) -> Option<ScopeKey> + Sync),
