@@ -8,39 +8,11 @@
 
 use super::ddl::{DdlContext, already_exists, resolve_object};
 use super::lexer::Cursor;
+use super::lexer::find_top_level;
 use super::model::Account;
 use super::model_access::{ObjectName, Policy, PolicyKind, Tag, Tagged};
 use super::result::SqlError;
 use super::types::parse_type;
-
-/// Byte offset of the first top-level (outside quotes, `$$` and parentheses) match of `pred`.
-pub fn find_top_level(sql: &str, pred: impl Fn(&str) -> bool) -> Option<usize> {
-    let b = sql.as_bytes();
-    let (mut i, mut depth) = (0usize, 0i32);
-    while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' && q == b'\'' { 2 } else { 1 };
-                }
-            }
-            b'$' if b.get(i + 1) == Some(&b'$') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'$' && b[i + 1] == b'$') {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'(' => depth += 1,
-            b')' => depth -= 1,
-            _ if depth == 0 && sql.is_char_boundary(i) && pred(&sql[i..]) => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
 
 /// Where a policy's trailing properties start in the text after `->` (a top-level `COMMENT =` or
 /// `EXEMPT_OTHER_POLICIES =` preceded by whitespace).
@@ -52,7 +24,7 @@ fn props_start(rest: &str) -> usize {
         })
     };
     let mut at = 0;
-    while let Some(off) = find_top_level(&rest[at..], is_prop) {
+    while let Some(off) = find_top_level(&rest[at..], |_, s| is_prop(s)) {
         let pos = at + off;
         if pos > 0 && rest.as_bytes()[pos - 1].is_ascii_whitespace() {
             return pos;
@@ -74,7 +46,7 @@ pub fn create_policy(
     sql: &str,
     kind: PolicyKind,
 ) -> Result<String, SqlError> {
-    let arrow = find_top_level(sql, |s| s.starts_with("->"))
+    let arrow = find_top_level(sql, |_, s| s.starts_with("->"))
         .ok_or_else(|| SqlError::syntax(format!("{} needs '-> <body>'", kind.ddl())))?;
     let (head, rest) = (&sql[..arrow], &sql[arrow + 2..]);
     let p = props_start(rest);

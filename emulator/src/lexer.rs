@@ -249,9 +249,9 @@ impl Cursor {
     }
 }
 
-/// Split a CREATE statement at its first top-level `AS` keyword (outside quotes, `$$` strings and
-/// parentheses): the head with the name and properties, and the body (a query, a COPY, a task's SQL).
-pub fn split_at_as(sql: &str) -> Option<(&str, &str)> {
+/// Byte offset of the first top-level (outside quotes, `$$` strings and parentheses) position where
+/// `pred(text before, text from here)` holds.
+pub fn find_top_level(sql: &str, pred: impl Fn(&str, &str) -> bool) -> Option<usize> {
     let b = sql.as_bytes();
     let (mut i, mut depth) = (0usize, 0i32);
     while i < b.len() {
@@ -271,20 +271,25 @@ pub fn split_at_as(sql: &str) -> Option<(&str, &str)> {
             }
             b'(' => depth += 1,
             b')' => depth -= 1,
-            b'a' | b'A'
-                if depth == 0
-                    && b.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
-                    && i > 0
-                    && b[i - 1].is_ascii_whitespace()
-                    && b.get(i + 2).is_none_or(|c| c.is_ascii_whitespace() || *c == b'(') =>
-            {
-                return Some((sql[..i].trim_end(), sql[i + 2..].trim()));
-            }
+            _ if depth == 0 && sql.is_char_boundary(i) && pred(&sql[..i], &sql[i..]) => return Some(i),
             _ => {}
         }
         i += 1;
     }
     None
+}
+
+/// Split a CREATE statement at its first top-level `AS` keyword (outside quotes, `$$` strings and
+/// parentheses): the head with the name and properties, and the body (a query, a COPY, a task's SQL).
+pub fn split_at_as(sql: &str) -> Option<(&str, &str)> {
+    let is_as = |before: &str, rest: &str| {
+        let r = rest.as_bytes();
+        r.len() >= 2
+            && r[..2].eq_ignore_ascii_case(b"AS")
+            && before.as_bytes().last().is_some_and(u8::is_ascii_whitespace)
+            && r.get(2).is_none_or(|c| c.is_ascii_whitespace() || *c == b'(')
+    };
+    find_top_level(sql, is_as).map(|i| (sql[..i].trim_end(), sql[i + 2..].trim()))
 }
 
 /// A value as a single-quoted literal for generated SQL text that the emulator parses again (Snowflake
