@@ -20,8 +20,11 @@ use super::observe::{NoopObserver, Observer, Tee};
 use super::request::StatementRequest;
 use super::response::{
     CancelStatus, StatementResponse, decode_cancel, decode_error, decode_partition, decode_statement,
+    error_code,
 };
-use super::retry::{BackoffPolicy, RetryReason, next_retry_delay, parse_retry_after, retry_reason};
+use super::retry::{
+    BackoffPolicy, RetryReason, TokenRefreshes, next_retry_delay, parse_retry_after, retry_reason,
+};
 use super::row::{Row, Schema};
 use super::token::TokenSource;
 
@@ -185,8 +188,8 @@ impl Client {
         Ok(url)
     }
 
-    /// One HTTP exchange with retries (429/5xx/transport, within `max_retries` and `retry_budget`), one 401
-    /// refresh, and `retry=true` on POST resubmissions. Returns the final status and (decompressed) body;
+    /// One HTTP exchange with retries (429/5xx/transport, within `max_retries` and `retry_budget`), 401
+    /// refreshes (see [`TokenRefreshes`]), and `retry=true` on POST resubmissions. Returns the final status and (decompressed) body;
     /// non-retryable statuses are returned as is for the caller's decoder.
     async fn call(
         &self,
@@ -199,7 +202,8 @@ impl Client {
         let inner = &self.inner;
         let mut backoff = inner.config.retry.start();
         let first_attempt = tokio::time::Instant::now();
-        let (mut attempts, mut refreshed) = (0u32, false);
+        let mut attempts = 0u32;
+        let mut refreshes = TokenRefreshes::default();
         let is_post = matches!(verb, Verb::Post(_));
         loop {
             let token = inner.tokens.token().await.map_err(|e| SqlApiError::Token { phase, message: e.0 })?;
@@ -245,8 +249,10 @@ impl Client {
             let err = match outcome {
                 Ok((status, body)) => {
                     stats.decoded_bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                    if status == 401 && !refreshed {
-                        refreshed = true;
+                    if status == 401
+                        && refreshes
+                            .on_unauthorized(token.secret.expose_secret(), error_code(&body).as_deref())
+                    {
                         inner.tokens.invalidate(&token);
                         self.note_retry(phase, RetryReason::Unauthorized, stats, &mut query, is_post);
                         continue;

@@ -179,6 +179,12 @@ fn gunzip_capped(body: &[u8], cap: u64) -> Result<std::borrow::Cow<'_, [u8]>, St
     Ok(out.into())
 }
 
+/// Snowflake's error `code` in a (decompressed) error body, if it has one.
+pub(crate) fn error_code(body: &[u8]) -> Option<String> {
+    let json: Value = serde_json::from_slice(body).ok()?;
+    code_string(&json.get("code").cloned())
+}
+
 fn code_string(v: &Option<Value>) -> Option<String> {
     match v {
         Some(Value::String(s)) => Some(s.clone()),

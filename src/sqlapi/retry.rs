@@ -117,10 +117,69 @@ pub fn retry_reason(err: &SqlApiError) -> Option<RetryReason> {
     }
 }
 
+/// Snowflake's "OAuth access token expired" (401), the one refusal that a newer token cures for certain.
+pub const TOKEN_EXPIRED_CODE: &str = "390318";
+
+/// At most this many token refreshes for one request.
+pub const MAX_TOKEN_REFRESHES: u32 = 8;
+
+/// When a 401 earns a new token and another try. The first 401 always does (a token may be revoked, rotated
+/// or expired at any moment). Later ones only when Snowflake says the token *expired* and it is a token this
+/// request was not refused with before: with many requests in flight, the token a refresh just gave us can
+/// expire before this request gets to use it. A token refused for any other reason (390303 invalid, 390144
+/// JWT, PAT errors) gets one refresh, then the error. Holds a hash of the last refused token, never the
+/// token.
+#[derive(Debug, Default)]
+pub struct TokenRefreshes {
+    count: u32,
+    last_refused: Option<u64>,
+}
+
+impl TokenRefreshes {
+    /// Record a 401 for the token whose secret is `secret`, with Snowflake's error `code`; true when the
+    /// caller should invalidate that token and try again.
+    pub fn on_unauthorized(&mut self, secret: &str, code: Option<&str>) -> bool {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        secret.hash(&mut h);
+        let refused = h.finish();
+        let again = match self.last_refused {
+            None => true,
+            Some(last) => last != refused && code == Some(TOKEN_EXPIRED_CODE),
+        };
+        if !again || self.count >= MAX_TOKEN_REFRESHES {
+            return false;
+        }
+        self.count += 1;
+        self.last_refused = Some(refused);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sqlapi::error::Phase;
+
+    #[test]
+    fn an_expired_token_refreshes_again_but_a_refused_one_only_once() {
+        let mut r = TokenRefreshes::default();
+        assert!(r.on_unauthorized("t1", Some("390303")), "the first 401 always refreshes");
+        assert!(!r.on_unauthorized("t2", Some("390303")), "a second invalid token is an error");
+
+        let mut r = TokenRefreshes::default();
+        assert!(r.on_unauthorized("t1", Some(TOKEN_EXPIRED_CODE)));
+        assert!(
+            !r.on_unauthorized("t1", Some(TOKEN_EXPIRED_CODE)),
+            "the same token again: refresh did not help"
+        );
+        assert!(r.on_unauthorized("t2", Some(TOKEN_EXPIRED_CODE)), "a newer token expired too: refresh");
+        assert!(r.on_unauthorized("t3", Some(TOKEN_EXPIRED_CODE)));
+        for n in 4..=MAX_TOKEN_REFRESHES {
+            assert!(r.on_unauthorized(&format!("t{n}"), Some(TOKEN_EXPIRED_CODE)));
+        }
+        assert!(!r.on_unauthorized("t-last", Some(TOKEN_EXPIRED_CODE)), "bounded at {MAX_TOKEN_REFRESHES}");
+    }
 
     #[test]
     fn poll_backoff_doubles_from_50ms_to_a_2s_cap_with_bounded_jitter() {

@@ -236,11 +236,16 @@ async fn a_statement_that_never_finishes_is_cancelled_at_its_deadline() {
     assert!(r.gaps.iter().any(|g| g.scope.starts_with("columns")), "{}", r.render_text());
 }
 
+/// Every token dies 100 ms after its first use, like an OAuth access token, only much sooner: the crawl
+/// refreshes many times. (Expiry by request count would starve a request among eight in flight, which no
+/// real token does; the client's rule for that case is tested in `sqlapi_faults`.)
 #[tokio::test]
-async fn token_expiry_every_few_requests() {
-    let faults = Faults { token_expires_after_requests: Some(5), ..Faults::default() };
+async fn token_expiry_every_100_ms() {
+    let faults = Faults { token_expires_after_ms: Some(100), ..Faults::default() };
     let r = under_fault(sample(), faults, CrawlOptions::default()).await;
     assert_eq!(r.status, RunStatus::Complete, "a refreshed token keeps the run going: {}", r.render_text());
+    let refreshes = r.retries_by_reason.get("unauthorized").copied().unwrap_or(0);
+    assert!(refreshes >= 2, "tokens expired and were refreshed during the run: {}", r.render_text());
 }
 
 /// Database-wide INFORMATION_SCHEMA queries answer 090030; the crawler falls back to narrower queries.

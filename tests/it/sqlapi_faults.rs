@@ -163,6 +163,29 @@ async fn a_401_refreshes_the_token_once_and_retries() {
     assert!(!text.contains("wrong-"), "no token in the error: {text}");
 }
 
+/// With many requests in flight, the token a refresh just gave us can expire before this request uses it:
+/// a newer token refused as *expired* (390318) earns another refresh. Tokens `tok-0` and `tok-1` are used up
+/// before the statement is sent, so it needs two refreshes in one request.
+#[tokio::test]
+async fn a_refreshed_token_that_expired_too_is_refreshed_again() {
+    let faults = Faults { token_expires_after_requests: Some(3), ..Faults::default() };
+    let emu = emulator().faults(faults).start().await.unwrap();
+    for used_up in ["tok-0", "tok-1"] {
+        let c = client_for(&emu.base_url(), static_token(used_up), Arc::new(Recorder::default()));
+        for _ in 0..3 {
+            let _ = c.status("01b2c3d4-0000-0000-0000-000000000000").await;
+        }
+    }
+    let src = Arc::new(Minting { invalidated: AtomicUsize::new(0) });
+    let c = client_for(&emu.base_url(), src.clone(), Arc::new(Recorder::default()));
+    let req = StatementRequest::new("SELECT 1");
+    let rid = req.request_id.to_string();
+    let rs = c.execute_collect(req, far(), CancellationToken::new()).await.unwrap();
+    assert_eq!(rs.rows.len(), 1);
+    assert_eq!(src.invalidated.load(Ordering::SeqCst), 2, "tok-0 and tok-1 refused, tok-2 used");
+    assert_eq!(emu.log().executions_for_request(&rid), 1);
+}
+
 /// Mints a new token (`tok-0`, `tok-1`, ...) each time the last one is invalidated, like an OAuth refresh.
 struct Minting {
     invalidated: AtomicUsize,
