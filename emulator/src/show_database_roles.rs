@@ -8,8 +8,8 @@
 use super::lexer::{Cursor, quote_ident_if_needed as q};
 use super::model_types::{GrantTarget, Grantee};
 use super::result::{QueryResult, SqlError};
-use super::show::{Ceiling, ShowCtx, ShowOpts, cols, finish, n, num, t, tf, ts, yn};
-use super::show_grants::{grantee_cols, limit, result, sorted, target_name};
+use super::show::{Ceiling, ShowCtx, ShowOpts, cols, finish, n, num, t, ts, yn};
+use super::show_grants::{held_by, holders_of, limit};
 use super::visibility::database_role_key;
 
 /// `SHOW DATABASE ROLES [LIKE 'p'] IN DATABASE d [LIMIT n [FROM 'name']]` (cursor after ROLES). The
@@ -119,35 +119,7 @@ pub fn grants_to(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError>
     let (db, r) = role_name(ctx, c)?;
     let lim = limit(c)?;
     c.expect_end()?;
-    let who = Grantee::DatabaseRole(db, r);
-    let rows = sorted(ctx.account.grants.iter().filter(|g| g.grantee == who).collect())
-        .into_iter()
-        .map(|g| {
-            let (on, name) = target_name(&g.target);
-            let (to, gname) = grantee_cols(&g.grantee, true);
-            vec![
-                ts(g.created_on),
-                t(&g.privilege),
-                t(on),
-                t(name),
-                to,
-                gname,
-                tf(g.grant_option),
-                t(&g.granted_by),
-            ]
-        })
-        .collect();
-    let names = [
-        "created_on",
-        "privilege",
-        "granted_on",
-        "name",
-        "granted_to",
-        "grantee_name",
-        "grant_option",
-        "granted_by",
-    ];
-    Ok(result(cols(&names), rows, lim))
+    Ok(held_by(ctx, &Grantee::DatabaseRole(db, r), lim))
 }
 
 /// SHOW GRANTS OF DATABASE ROLE d.r: the account roles and database roles holding it.
@@ -155,15 +127,6 @@ pub fn grants_of(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError>
     let (db, r) = role_name(ctx, c)?;
     let lim = limit(c)?;
     c.expect_end()?;
-    let target = GrantTarget::DatabaseRole(db.clone(), r.clone());
     let display = format!("{}.{}", q(&db), q(&r));
-    let rows =
-        sorted(ctx.account.grants.iter().filter(|g| g.target == target && g.privilege == "USAGE").collect())
-            .into_iter()
-            .map(|g| {
-                let (to, name) = grantee_cols(&g.grantee, true);
-                vec![ts(g.created_on), t(&display), to, name, t(&g.granted_by)]
-            })
-            .collect();
-    Ok(result(cols(&["created_on", "role", "granted_to", "grantee_name", "granted_by"]), rows, lim))
+    Ok(holders_of(ctx, &GrantTarget::DatabaseRole(db, r), &display, lim))
 }

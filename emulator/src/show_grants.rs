@@ -72,6 +72,52 @@ pub fn sorted(mut gs: Vec<&Grant>) -> Vec<&Grant> {
     gs
 }
 
+/// SHOW GRANTS TO ROLE r | TO DATABASE ROLE d.r: the privileges `who` holds.
+pub fn held_by(ctx: &ShowCtx, who: &Grantee, lim: Option<usize>) -> QueryResult {
+    let rows = sorted(ctx.account.grants.iter().filter(|g| &g.grantee == who).collect())
+        .into_iter()
+        .map(|g| {
+            let (on, name) = target_name(&g.target);
+            let (to, gname) = grantee_cols(&g.grantee, true);
+            vec![
+                ts(g.created_on),
+                t(&g.privilege),
+                t(on),
+                t(name),
+                to,
+                gname,
+                tf(g.grant_option),
+                t(&g.granted_by),
+            ]
+        })
+        .collect();
+    let names = [
+        "created_on",
+        "privilege",
+        "granted_on",
+        "name",
+        "granted_to",
+        "grantee_name",
+        "grant_option",
+        "granted_by",
+    ];
+    result(cols(&names), rows, lim)
+}
+
+/// SHOW GRANTS OF ROLE r | OF DATABASE ROLE d.r: who holds `target` (its USAGE grants); `role` is the
+/// role column as displayed.
+pub fn holders_of(ctx: &ShowCtx, target: &GrantTarget, role: &str, lim: Option<usize>) -> QueryResult {
+    let rows =
+        sorted(ctx.account.grants.iter().filter(|g| &g.target == target && g.privilege == "USAGE").collect())
+            .into_iter()
+            .map(|g| {
+                let (to, name) = grantee_cols(&g.grantee, true);
+                vec![ts(g.created_on), t(role), to, name, t(&g.granted_by)]
+            })
+            .collect();
+    result(cols(&["created_on", "role", "granted_to", "grantee_name", "granted_by"]), rows, lim)
+}
+
 pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
     let account = ctx.account;
     if c.kw("OF") {
@@ -85,20 +131,7 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
         if !account.role_exists(&role) {
             return Err(SqlError::does_not_exist("Role", &role));
         }
-        let target = GrantTarget::Role(role.clone());
-        let rows =
-            sorted(account.grants.iter().filter(|g| g.target == target && g.privilege == "USAGE").collect())
-                .into_iter()
-                .map(|g| {
-                    let (to, name) = grantee_cols(&g.grantee, false);
-                    vec![ts(g.created_on), t(&role), to, name, t(&g.granted_by)]
-                })
-                .collect();
-        return Ok(result(
-            cols(&["created_on", "role", "granted_to", "grantee_name", "granted_by"]),
-            rows,
-            lim,
-        ));
+        return Ok(holders_of(ctx, &GrantTarget::Role(role.clone()), &role, lim));
     }
     if c.kw("TO") {
         if c.kw("USER") {
@@ -117,35 +150,7 @@ pub fn grants(ctx: &ShowCtx, c: &mut Cursor) -> Result<QueryResult, SqlError> {
         if !account.role_exists(&role) {
             return Err(SqlError::does_not_exist("Role", &role));
         }
-        let who = Grantee::Role(role);
-        let rows = sorted(account.grants.iter().filter(|g| g.grantee == who).collect())
-            .into_iter()
-            .map(|g| {
-                let (on, name) = target_name(&g.target);
-                let (to, gname) = grantee_cols(&g.grantee, false);
-                vec![
-                    ts(g.created_on),
-                    t(&g.privilege),
-                    t(on),
-                    t(name),
-                    to,
-                    gname,
-                    tf(g.grant_option),
-                    t(&g.granted_by),
-                ]
-            })
-            .collect();
-        let names = [
-            "created_on",
-            "privilege",
-            "granted_on",
-            "name",
-            "granted_to",
-            "grantee_name",
-            "grant_option",
-            "granted_by",
-        ];
-        return Ok(result(cols(&names), rows, lim));
+        return Ok(held_by(ctx, &Grantee::Role(role), lim));
     }
     if c.kw("ON") {
         let target = on_target(ctx, c)?;
