@@ -1,6 +1,7 @@
 //! The proof of incremental crawls: random DDL sequences applied to the emulator between crawls (column
 //! add / drop / rename / retype, table comments, CREATE OR REPLACE, create / drop / undrop / rename tables, views,
-//! schemas, sequences, grants and revokes). After every step, a catalog crawled incrementally holds the
+//! schemas, sequences, grants and revokes, database roles and their grants, masking policies set, unset and
+//! replaced, tags set on tables and columns). After every step, a catalog crawled incrementally holds the
 //! same current state and recorded the same change rows as a catalog crawled in full from the same
 //! history. COMMENT ON COLUMN is left out: it moves no LAST_DDL, a documented blind spot
 //! (`crawl_incremental::blind_spots_...`).
@@ -15,7 +16,8 @@ use snowflake_emulator::model::Account;
 use super::crawl_incremental_support::{changes_of, current_of, try_ddl};
 use super::crawl_support::{crawl, start};
 
-/// A small account: one database, two schemas, a few tables, a view, a role to grant to.
+/// A small account: one database, two schemas, a few tables, a view, a role to grant to, and the access
+/// kinds to set on them (a database role, two masking policies, a tag and a table, in schema SEC).
 const ACCOUNT: &str = "
 CREATE ROLE READER;
 CREATE DATABASE D;
@@ -25,6 +27,12 @@ CREATE TABLE D.S0.T0 (C0 INT, C1 VARCHAR(10));
 CREATE TABLE D.S0.T1 (C0 INT, C1 INT, C2 DATE);
 CREATE TABLE D.S1.T2 (C0 VARCHAR(5));
 CREATE VIEW D.S0.V0 AS SELECT C0 FROM D.S0.T0;
+CREATE SCHEMA D.SEC;
+CREATE TABLE D.SEC.P (C0 VARCHAR(10), C1 VARCHAR(10), C2 INT);
+CREATE MASKING POLICY D.SEC.M0 AS (V VARCHAR) RETURNS VARCHAR -> '***';
+CREATE MASKING POLICY D.SEC.M1 AS (V VARCHAR) RETURNS VARCHAR -> 'x';
+CREATE TAG D.SEC.TG;
+CREATE DATABASE ROLE D.DR0;
 ";
 
 /// xorshift64*: small, seedable, the same everywhere.
@@ -49,7 +57,10 @@ fn random_ddl(r: &mut Rng) -> String {
     let s = format!("D.S{}", r.below(3));
     let t = format!("{s}.T{}", r.below(4));
     let c = format!("C{}", r.below(4));
-    match r.below(17) {
+    // Access statements hit the protected table D.SEC.P (which no other statement drops) half the time.
+    let a = if r.below(2) == 0 { "D.SEC.P".to_string() } else { t.clone() };
+    let ac = format!("C{}", r.below(2));
+    match r.below(27) {
         0 | 1 => format!("ALTER TABLE {t} ADD COLUMN {c} NUMBER(10,{})", r.below(3)),
         2 => format!("ALTER TABLE {t} DROP COLUMN {c}"),
         3 => format!("ALTER TABLE {t} RENAME COLUMN {c} TO C{}", r.below(6)),
@@ -65,6 +76,19 @@ fn random_ddl(r: &mut Rng) -> String {
         13 => format!("CREATE SCHEMA D.S{}", r.below(3)),
         15 => format!("UNDROP TABLE {t}"),
         14 => format!("CREATE OR REPLACE SEQUENCE {s}.Q{} START = {}", r.below(2), 1 + r.below(9)),
+        16 => format!("CREATE DATABASE ROLE D.DR{}", r.below(2)),
+        17 => format!("DROP DATABASE ROLE D.DR{}", r.below(2)),
+        18 => format!("GRANT SELECT ON TABLE {a} TO DATABASE ROLE D.DR{}", r.below(2)),
+        19 => format!("GRANT DATABASE ROLE D.DR{} TO ROLE READER", r.below(2)),
+        20 => format!("ALTER TABLE {a} MODIFY COLUMN {ac} SET MASKING POLICY D.SEC.M{}", r.below(2)),
+        21 => format!("ALTER TABLE {a} MODIFY COLUMN {ac} UNSET MASKING POLICY"),
+        22 => format!("ALTER TABLE {a} SET TAG D.SEC.TG = 'v{}'", r.below(3)),
+        23 => format!("ALTER TABLE {a} MODIFY COLUMN {ac} SET TAG D.SEC.TG = 'v{}'", r.below(3)),
+        24 => format!("ALTER TABLE {a} UNSET TAG D.SEC.TG"),
+        25 => format!(
+            "CREATE OR REPLACE MASKING POLICY D.SEC.M1 AS (V VARCHAR) RETURNS VARCHAR -> 'x{}'",
+            r.below(3)
+        ),
         _ => format!("DROP SCHEMA D.S{}", 1 + r.below(2)),
     }
 }
@@ -107,10 +131,10 @@ async fn incremental_catalogs_equal_full_ones_after_random_ddl() {
     match std::env::var("SNOWCAT_INCR_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
         Some(seed) => run_case(seed, steps.unwrap_or(100)).await,
         None => {
-            // CI: two cases of 100 steps, each step one to three statements and two crawls.
-            for seed in [0x5eed_0018, 0x0018_cafe] {
-                run_case(seed, steps.unwrap_or(100)).await;
-            }
+            // CI: two cases of 100 steps, each step one to three statements and two crawls. They run side
+            // by side (two emulators, two pairs of catalogs): most of a crawl's time is waiting on polls.
+            let steps = steps.unwrap_or(100);
+            tokio::join!(run_case(0x5eed_0018, steps), run_case(0x0018_cafe, steps));
         }
     }
 }
