@@ -9,6 +9,7 @@ pub mod changes;
 pub mod error;
 pub mod history;
 pub mod incremental;
+mod key;
 mod kind;
 pub mod lookup;
 pub mod model;
