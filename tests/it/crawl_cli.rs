@@ -18,18 +18,7 @@ async fn crawl_once_exits_0_when_complete_and_3_when_partial() {
     );
     let emu = start(Account::from_sql(&sql).unwrap(), 10_000, None).await;
     let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("token");
-    std::fs::write(&token, "t0ken\n").unwrap();
-    let base = vec![
-        "crawl".to_string(),
-        "--once".into(),
-        "--url".into(),
-        emu.base_url(),
-        "--token-file".into(),
-        token.display().to_string(),
-        "--catalog".into(),
-        dir.path().join("c.db").display().to_string(),
-    ];
+    let base = super::crawl_support::crawl_once_args(&emu.base_url(), dir.path());
 
     let a = base.clone();
     let out = tokio::task::spawn_blocking(move || run(a)).await.unwrap();

@@ -165,18 +165,7 @@ async fn blind_spots_are_caught_by_every_run_or_by_the_next_full_reconcile() {
 async fn the_cli_says_which_mode_and_full_forces_a_full_run() {
     let emu = start(sample(), 10_000, None).await;
     let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("token");
-    std::fs::write(&token, "t0ken\n").unwrap();
-    let base = vec![
-        "crawl".to_string(),
-        "--once".into(),
-        "--url".into(),
-        emu.base_url(),
-        "--token-file".into(),
-        token.display().to_string(),
-        "--catalog".into(),
-        dir.path().join("c.db").display().to_string(),
-    ];
+    let base = super::crawl_support::crawl_once_args(&emu.base_url(), dir.path());
     let first = super::crawl_support::snowcat(base.clone()).await;
     let text = String::from_utf8_lossy(&first.stdout).to_string();
     assert!(text.contains("mode: full (first run)"), "{text}");

@@ -9,26 +9,23 @@ use snowflake_emulator::EmulatorHandle;
 
 /// Run one statement on the emulator as its default role (the account's administrator).
 pub async fn ddl(emu: &EmulatorHandle, sql: &str) {
-    let r = reqwest::Client::new()
-        .post(format!("{}/api/v2/statements", emu.base_url()))
-        .bearer_auth("test-token")
-        .json(&serde_json::json!({ "statement": sql }))
-        .send()
-        .await
-        .unwrap();
+    let r = post(emu, sql).await;
     assert_eq!(r.status(), 200, "{sql}: {}", r.text().await.unwrap());
 }
 
 /// Like `ddl`, but a statement the emulator refuses (e.g. dropping a table already gone) is ignored.
 pub async fn try_ddl(emu: &EmulatorHandle, sql: &str) -> bool {
-    let r = reqwest::Client::new()
+    post(emu, sql).await.status() == 200
+}
+
+async fn post(emu: &EmulatorHandle, sql: &str) -> reqwest::Response {
+    reqwest::Client::new()
         .post(format!("{}/api/v2/statements", emu.base_url()))
         .bearer_auth("test-token")
         .json(&serde_json::json!({ "statement": sql }))
         .send()
         .await
-        .unwrap();
-    r.status() == 200
+        .unwrap()
 }
 
 /// Every current version of account `acct`: `kind p1.p2.p3.p4.p5 attrs`, sorted.

@@ -56,6 +56,18 @@ pub fn statements(emu: &EmulatorHandle) -> Vec<String> {
         .collect()
 }
 
+/// `crawl --once --url URL --token-file DIR/token --catalog DIR/c.db`, writing the token file first.
+pub fn crawl_once_args(url: &str, dir: &Path) -> Vec<String> {
+    let token = dir.join("token");
+    std::fs::write(&token, "t0ken\n").unwrap();
+    let catalog = dir.join("c.db");
+    ["crawl", "--once", "--url", url, "--token-file"]
+        .into_iter()
+        .map(String::from)
+        .chain([token.display().to_string(), "--catalog".into(), catalog.display().to_string()])
+        .collect()
+}
+
 /// Run the built binary with `args` off the async runtime, with no connection or config from the test's own
 /// environment.
 pub async fn snowcat(args: Vec<String>) -> std::process::Output {
